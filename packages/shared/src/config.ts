@@ -1,0 +1,93 @@
+import { z } from 'zod';
+
+/** A setting that is missing or malformed: start-up stops with one line naming it. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`configuration error: ${variable} ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const boolean = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const delays = z
+  .string()
+  .regex(/^\d+(,\d+)*$/, { message: 'must be a comma-separated list of milliseconds' })
+  .transform((s) => s.split(',').map(Number));
+
+/** Zod helpers for env values (strings in, typed values out). */
+export const env = {
+  string: () => z.string().min(1),
+  url: (protocols: RegExp) =>
+    z.string().refine((v) => {
+      try {
+        return protocols.test(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    }, { message: 'must be a URL' }),
+  int: (min: number, max: number) => z.coerce.number().int().min(min).max(max),
+  boolean: () => boolean,
+  delays: () => delays,
+  enum: <T extends readonly [string, ...string[]]>(values: T) => z.enum(values),
+};
+
+/** Settings every service has (SPEC §2 plus the runtime's knobs). */
+export const commonConfigShape = {
+  AMQP_URL: env.url(/^amqps?:$/).default('amqp://guest:guest@127.0.0.1:5672'),
+  LOG_LEVEL: env.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const).default('info'),
+  QUEUE_TYPE: env.enum(['quorum', 'classic'] as const).default('quorum'),
+  PREFETCH: env.int(1, 5000).default(200),
+  /** Delays of the retry path; a message is tried once more per entry, then dead-lettered. */
+  RETRY_DELAYS_MS: env.delays().default([1000, 5000, 30000, 120000, 600000]),
+  /** Quorum queues: deliveries before the broker itself dead-letters a message that keeps crashing consumers. */
+  DELIVERY_LIMIT: env.int(1, 1000).default(20),
+  PUBLISH_TIMEOUT_MS: env.int(100, 600000).default(30000),
+  SHUTDOWN_TIMEOUT_MS: env.int(0, 600000).default(30000),
+};
+
+/** `login-history` → `LOGIN_HISTORY_`: a prefixed variable overrides the plain one (SPEC §2). */
+export function envPrefix(service: string): string {
+  return service.toUpperCase().replace(/[^A-Z0-9]+/g, '_') + '_';
+}
+
+/**
+ * Reads and validates the service's settings from the environment. Empty strings count as unset
+ * so `FOO=` in a compose file does not smuggle in an invalid value.
+ */
+export function loadConfig<S extends z.ZodRawShape>(
+  service: string,
+  shape: S,
+  source: NodeJS.ProcessEnv = process.env,
+): z.infer<z.ZodObject<S>> {
+  const prefix = envPrefix(service);
+  const raw: Record<string, string | undefined> = {};
+  for (const key of Object.keys(shape)) {
+    const value = source[prefix + key] ?? source[key];
+    raw[key] = value === '' ? undefined : value;
+  }
+  const parsed = z.object(shape).safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const variable = String(issue.path[0] ?? '?');
+    const problem = raw[variable] === undefined ? 'is required but not set' : `is invalid: ${issue.message}`;
+    throw new ConfigError(variable, problem);
+  }
+  return parsed.data;
+}
+
+/** A URL safe to log: credentials removed. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '<invalid url>';
+  }
+}

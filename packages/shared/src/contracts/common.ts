@@ -1,0 +1,34 @@
+import { isIP } from 'node:net';
+import { z } from 'zod';
+
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
+
+/** Text that is safe to store and show: bounded, no control characters. */
+export const text = (min: number, max: number) =>
+  z
+    .string()
+    .min(min)
+    .max(max)
+    .refine((s) => !CONTROL_CHARS.test(s), { message: 'must not contain control characters' });
+
+/** An identifier: printable, no spaces, no control characters. */
+export const identifier = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .regex(/^[\x21-\x7e]+$/, { message: 'must be printable ASCII without spaces' });
+
+export const countryCode = z.string().regex(/^[A-Z]{2}$/, { message: 'must be an ISO 3166-1 alpha-2 code' });
+
+/** IPv4 or IPv6 text as Node parses it; zone ids (fe80::1%eth0) are not addresses a login server sends. */
+export const ipAddress = z
+  .string()
+  .max(45)
+  .refine((ip) => isIP(ip) !== 0 && !ip.includes('%'), { message: 'must be an IPv4 or IPv6 address' });
+
+export const isoTime = z.iso.datetime({ offset: true });
+
+export const accountId = text(1, 64);
+export const sessionId = text(1, 128);

@@ -1,0 +1,89 @@
+import express, { Express, NextFunction, Request, Response } from 'express';
+import helmet from 'helmet';
+import pinoHttp from 'pino-http';
+import type { Logger } from '../logger';
+import type { Metrics } from '../metrics';
+import { HttpError } from './errors';
+
+export interface ReadinessCheck {
+  name: string;
+  check: () => Promise<void> | void;
+}
+
+export interface HttpAppOptions {
+  logger: Logger;
+  metrics: Metrics;
+  readiness: ReadinessCheck[];
+  /** Extra facts shown on /readyz (e.g. the GeoIP database in use). */
+  info?: () => Record<string, unknown>;
+  bodyLimit?: string;
+  routes: (app: Express) => void;
+}
+
+/** Health, readiness, metrics, security headers, JSON limits and the SPEC §5 error shape, for every service. */
+export function createHttpApp(opts: HttpAppOptions): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(helmet());
+  app.use(
+    pinoHttp({
+      logger: opts.logger,
+      autoLogging: { ignore: (req) => ['/healthz', '/readyz', '/metrics'].includes(req.url ?? '') },
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      serializers: {
+        req: (req) => ({ method: req.method, url: String(req.url).replace(/\/v1\/unlock\/[^/?]+/, '/v1/unlock/[token]') }),
+        res: (res) => ({ statusCode: res.statusCode }),
+      },
+    }),
+  );
+  app.use(express.json({ limit: opts.bodyLimit ?? '16kb' }));
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const checks: Record<string, string> = {};
+    let ok = true;
+    for (const c of opts.readiness) {
+      try {
+        await c.check();
+        checks[c.name] = 'ok';
+      } catch (err) {
+        ok = false;
+        checks[c.name] = (err as Error).message || 'failed';
+      }
+    }
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not ready', checks, ...opts.info?.() });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(opts.metrics.registry.contentType).send(await opts.metrics.registry.metrics());
+  });
+
+  opts.routes(app);
+
+  app.use((_req, _res, next) => next(new HttpError(404, 'NOT_FOUND', 'no such route')));
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    if (err instanceof HttpError) {
+      res.status(err.status).json({ error: { code: err.code, message: err.message } });
+      return;
+    }
+    const e = err as { type?: string; status?: number; message?: string };
+    if (e?.type === 'entity.too.large') {
+      res.status(413).json({ error: { code: 'PAYLOAD_TOO_LARGE', message: `body: larger than ${opts.bodyLimit ?? '16kb'}` } });
+      return;
+    }
+    if (e?.type === 'entity.parse.failed' || e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') {
+      res.status(400).json({ error: { code: 'INVALID_INPUT', message: 'body: not valid JSON' } });
+      return;
+    }
+    if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
+      res.status(e.status).json({ error: { code: 'INVALID_INPUT', message: e.message ?? 'bad request' } });
+      return;
+    }
+    req.log.error({ err }, 'request failed');
+    res.status(500).json({ error: { code: 'INTERNAL', message: 'internal error' } });
+  });
+  return app;
+}

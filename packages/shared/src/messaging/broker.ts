@@ -1,0 +1,94 @@
+import amqp, { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-manager';
+import type { ConfirmChannel, Options } from 'amqplib';
+import { EventOf, MessageType, exchangeFor } from '../contracts';
+import { redactUrl } from '../config';
+import type { Logger } from '../logger';
+import type { Metrics } from '../metrics';
+import { TopologyOptions, WorkQueue, declareTopology } from './topology';
+
+export interface BrokerOptions {
+  url: string;
+  name: string;
+  logger: Logger;
+  metrics?: Metrics;
+  queues: WorkQueue[];
+  topology: TopologyOptions;
+  publishTimeoutMs: number;
+}
+
+export interface Broker {
+  readonly connection: AmqpConnectionManager;
+  readonly queues: WorkQueue[];
+  readonly topology: TopologyOptions;
+  readonly logger: Logger;
+  readonly metrics?: Metrics;
+  /** Resolves once the broker confirmed the message (persistent, on a confirm channel). */
+  publish<T extends MessageType>(event: EventOf<T>): Promise<void>;
+  publishRaw(exchange: string, routingKey: string, body: Buffer, props: Options.Publish): Promise<void>;
+  /** Resolves when the publish channel is connected and the topology declared. */
+  waitForReady(): Promise<void>;
+  isConnected(): boolean;
+  close(): Promise<void>;
+}
+
+export function publishProperties<T extends MessageType>(event: EventOf<T>, appId: string): Options.Publish {
+  return {
+    contentType: 'application/cloudevents+json',
+    messageId: event.id,
+    type: event.type,
+    correlationId: event.correlationid,
+    timestamp: Math.floor(Date.parse(event.time) / 1000),
+    appId,
+    persistent: true,
+  };
+}
+
+export function connectBroker(opts: BrokerOptions): Broker {
+  const { logger, metrics } = opts;
+  // amqp-connection-manager reconnects by itself, re-runs each channel's setup (our topology),
+  // keeps publishes issued while disconnected and re-sends the unconfirmed ones.
+  const connection = amqp.connect([opts.url], {
+    heartbeatIntervalInSeconds: 5,
+    reconnectTimeInSeconds: 1,
+    connectionOptions: { clientProperties: { connection_name: opts.name } },
+  });
+  connection.on('connect', () => logger.info({ broker: redactUrl(opts.url) }, 'broker connected'));
+  connection.on('disconnect', ({ err }) => logger.warn({ err: err?.message }, 'broker disconnected; reconnecting'));
+  connection.on('connectFailed', ({ err }) => logger.warn({ err: err?.message }, 'broker connection failed; retrying'));
+  connection.on('blocked', ({ reason }) => logger.warn({ reason }, 'broker blocked publishing (resource alarm)'));
+
+  const channel: ChannelWrapper = connection.createChannel({
+    name: `${opts.name}-publish`,
+    confirm: true,
+    publishTimeout: opts.publishTimeoutMs,
+    setup: (ch: ConfirmChannel) => declareTopology(ch, opts.queues, opts.topology),
+  });
+  channel.on('error', (err) => logger.error({ err: err.message }, 'publish channel setup failed'));
+
+  async function publishRaw(exchange: string, routingKey: string, body: Buffer, props: Options.Publish) {
+    await channel.publish(exchange, routingKey, body, { persistent: true, ...props });
+    metrics?.published.inc({ exchange: exchange || '(default)', routing_key: routingKey });
+  }
+
+  return {
+    connection,
+    queues: opts.queues,
+    topology: opts.topology,
+    logger,
+    metrics,
+    publish: (event) =>
+      publishRaw(
+        exchangeFor(event.type),
+        event.type,
+        Buffer.from(JSON.stringify(event)),
+        publishProperties(event, opts.name),
+      ),
+    publishRaw,
+    waitForReady: () => channel.waitForConnect(),
+    isConnected: () => connection.isConnected(),
+    close: async () => {
+      await channel.close();
+      await connection.close();
+    },
+  };
+}

@@ -1,0 +1,318 @@
+import type { ChannelWrapper } from 'amqp-connection-manager';
+import type { ConsumeMessage, ConfirmChannel, Channel } from 'amqplib';
+import pLimit from 'p-limit';
+import { z } from 'zod';
+import { EventOf, MessageType, cloudEventEnvelope, dataSchemas, loginIdOf } from '../contracts';
+import { Logger, withLogContext } from '../logger';
+import type { Broker } from './broker';
+import { PermanentError } from './errors';
+import { WorkQueue, declareTopology, deadLetterQueueName, retryQueueName } from './topology';
+
+export const ATTEMPT_HEADER = 'x-attempt';
+export const REASON_HEADER = 'x-dead-letter-reason';
+export const ERROR_HEADER = 'x-error';
+
+export interface HandlerContext {
+  /** 1 for the first delivery through the work queue, 2 after the first retry, … */
+  attempt: number;
+  log: Logger;
+}
+
+export interface BatchItem<T extends MessageType> {
+  event: EventOf<T>;
+  ctx: HandlerContext;
+}
+
+interface CommonSpec<T extends MessageType> {
+  queue: WorkQueue;
+  /** Event types accepted on this queue; anything else is dead-lettered as `unknown_type`. */
+  types: readonly T[];
+  prefetch: number;
+  /** Handler calls (or batches) running at once; defaults to prefetch (single) or 2 (batch). */
+  concurrency?: number;
+  /** Larger messages are dead-lettered unparsed. */
+  maxMessageBytes?: number;
+}
+
+export interface SingleSpec<T extends MessageType> extends CommonSpec<T> {
+  handle: (event: EventOf<T>, ctx: HandlerContext) => Promise<void>;
+}
+
+export interface BatchSpec<T extends MessageType> extends CommonSpec<T> {
+  /**
+   * Handles up to `batchSize` messages at once. Return one entry per item (an Error for an item
+   * that failed, undefined for success), or nothing when all succeeded; throwing fails them all.
+   */
+  handleBatch: (items: BatchItem<T>[]) => Promise<(Error | undefined)[] | void>;
+  batchSize: number;
+  /** How long a partial batch waits for more messages. */
+  batchDelayMs?: number;
+}
+
+export type ConsumerSpec<T extends MessageType> = SingleSpec<T> | BatchSpec<T>;
+
+export interface Consumer {
+  readonly queue: string;
+  isConnected(): boolean;
+  /** Stops taking messages, finishes and acks the ones delivered, closes the channel. */
+  stop(timeoutMs?: number): Promise<void>;
+}
+
+type Parsed<T extends MessageType> =
+  | { ok: true; event: EventOf<T> }
+  | { ok: false; reason: 'too_large' | 'invalid_json' | 'not_cloudevent' | 'unknown_type' | 'invalid_data'; error: string };
+
+function describeIssues(error: z.ZodError, prefix: string): string {
+  return error.issues
+    .slice(0, 5)
+    .map((i) => `${[prefix, ...i.path.map(String)].filter(Boolean).join('.') || '(root)'}: ${i.message}`)
+    .join('; ');
+}
+
+/** Bad input is classified once, here, for every consumer: it is never retried. */
+export function parseMessage<T extends MessageType>(
+  content: Buffer,
+  types: readonly T[],
+  maxBytes = 64 * 1024,
+): Parsed<T> {
+  if (content.length > maxBytes) {
+    return { ok: false, reason: 'too_large', error: `message is ${content.length} bytes; the limit is ${maxBytes}` };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(content.toString('utf8'));
+  } catch (e) {
+    return { ok: false, reason: 'invalid_json', error: `not valid JSON: ${(e as Error).message}` };
+  }
+  const envelope = cloudEventEnvelope.safeParse(json);
+  if (!envelope.success) {
+    return { ok: false, reason: 'not_cloudevent', error: `not a CloudEvent: ${describeIssues(envelope.error, '')}` };
+  }
+  const type = envelope.data.type as T;
+  if (!types.includes(type)) {
+    return { ok: false, reason: 'unknown_type', error: `event type "${type.slice(0, 128)}" is not handled here` };
+  }
+  const data = dataSchemas[type].safeParse(envelope.data.data);
+  if (!data.success) {
+    return { ok: false, reason: 'invalid_data', error: `invalid ${type}: ${describeIssues(data.error, 'data')}` };
+  }
+  return { ok: true, event: { ...envelope.data, type, data: data.data } as unknown as EventOf<T> };
+}
+
+interface Delivery {
+  msg: ConsumeMessage;
+  channel: Channel;
+  started: number;
+}
+
+function errorText(err: unknown): string {
+  const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  return text.slice(0, 1000);
+}
+
+/**
+ * Consumes one work queue with manual acks. Every delivery is settled exactly once on the
+ * channel it arrived on: ack after the handler (and its confirmed follow-ups) succeeded; bad
+ * input → dead-letter queue with the reason; a handler failure → retry delay queue with an
+ * attempt header, then the dead-letter queue after the last delay. Copies to retry and
+ * dead-letter queues are confirmed before the original is acked, so nothing is lost between.
+ */
+export function startConsumer<T extends MessageType>(broker: Broker, spec: ConsumerSpec<T>): Consumer {
+  const queue = spec.queue.name;
+  const log = broker.logger.child({ queue });
+  const metrics = broker.metrics;
+  const delays = broker.topology.retryDelaysMs;
+  const isBatch = 'handleBatch' in spec;
+  const limit = pLimit(spec.concurrency ?? (isBatch ? 2 : spec.prefetch));
+
+  let stopping = false;
+  let current: { channel: Channel; consumerTag: string } | undefined;
+  let inFlight = 0;
+  let idleWaiters: (() => void)[] = [];
+  let batch: { delivery: Delivery; item: BatchItem<T> }[] = [];
+  let batchTimer: NodeJS.Timeout | undefined;
+
+  const wrapper: ChannelWrapper = broker.connection.createChannel({
+    name: `consume-${queue}`,
+    confirm: false,
+    setup: async (channel: ConfirmChannel) => {
+      await declareTopology(channel, broker.queues, broker.topology);
+      if (stopping) return;
+      await channel.prefetch(spec.prefetch);
+      const { consumerTag } = await channel.consume(queue, (msg) => onMessage(channel, msg), { noAck: false });
+      current = { channel, consumerTag };
+      log.info({ prefetch: spec.prefetch }, 'consuming');
+    },
+  });
+  wrapper.on('error', (err) => log.error({ err: err.message }, 'consumer channel setup failed'));
+
+  function done() {
+    inFlight--;
+    metrics?.inFlight.dec({ queue });
+    if (inFlight === 0) {
+      const waiters = idleWaiters;
+      idleWaiters = [];
+      waiters.forEach((w) => w());
+    }
+  }
+
+  function settleOnChannel(d: Delivery, how: 'ack' | 'requeue') {
+    // A delivery tag belongs to its channel: after a reconnect the old channel is gone and the
+    // broker will redeliver the message, so there is nothing left to settle.
+    try {
+      if (how === 'ack') d.channel.ack(d.msg);
+      else d.channel.nack(d.msg, false, true);
+    } catch (err) {
+      log.debug({ err: (err as Error).message }, 'delivery not settled: its channel is closed; the broker redelivers it');
+    }
+  }
+
+  function attemptOf(msg: ConsumeMessage): number {
+    const n = Number(msg.properties.headers?.[ATTEMPT_HEADER]);
+    return Number.isInteger(n) && n > 0 ? n : 1;
+  }
+
+  async function copyTo(d: Delivery, target: string, headers: Record<string, unknown>) {
+    const { properties } = d.msg;
+    await broker.publishRaw('', target, d.msg.content, {
+      contentType: properties.contentType,
+      messageId: properties.messageId,
+      type: properties.type,
+      correlationId: properties.correlationId,
+      timestamp: properties.timestamp,
+      appId: properties.appId,
+      headers: { ...stripBrokerHeaders(properties.headers), ...headers },
+    });
+  }
+
+  async function deadLetter(d: Delivery, reason: string, error: string, attempt: number) {
+    await copyTo(d, deadLetterQueueName(queue), {
+      [REASON_HEADER]: reason,
+      [ERROR_HEADER]: error,
+      [ATTEMPT_HEADER]: attempt,
+      'x-original-queue': queue,
+      'x-failed-at': new Date().toISOString(),
+    });
+    metrics?.deadLettered.inc({ queue, reason });
+    log.warn({ reason, error, messageId: d.msg.properties.messageId }, 'message dead-lettered');
+  }
+
+  /** Settles a delivery after its handling; never throws. */
+  async function settle(d: Delivery, error?: unknown) {
+    const attempt = attemptOf(d.msg);
+    try {
+      if (error === undefined) {
+        settleOnChannel(d, 'ack');
+        metrics?.consumed.inc({ queue, outcome: 'handled' });
+      } else if (error instanceof PermanentError) {
+        await deadLetter(d, error.reason, errorText(error), attempt);
+        settleOnChannel(d, 'ack');
+        metrics?.consumed.inc({ queue, outcome: 'dead_lettered' });
+      } else if (attempt > delays.length) {
+        await deadLetter(d, 'retries_exhausted', errorText(error), attempt);
+        settleOnChannel(d, 'ack');
+        metrics?.consumed.inc({ queue, outcome: 'dead_lettered' });
+      } else {
+        const delay = delays[attempt - 1]!;
+        await copyTo(d, retryQueueName(queue, delay), { [ATTEMPT_HEADER]: attempt + 1, [ERROR_HEADER]: errorText(error) });
+        settleOnChannel(d, 'ack');
+        metrics?.retried.inc({ queue });
+        metrics?.consumed.inc({ queue, outcome: 'retried' });
+        log.warn({ err: errorText(error), attempt, retryInMs: delay }, 'handling failed; retrying later');
+      }
+    } catch (publishErr) {
+      // The retry/dead-letter copy was not confirmed (broker trouble): hand the message back.
+      log.error({ err: errorText(publishErr) }, 'could not move message to retry/dead-letter queue; requeueing');
+      settleOnChannel(d, 'requeue');
+    } finally {
+      metrics?.handlingSeconds.observe({ queue }, (Date.now() - d.started) / 1000);
+    }
+  }
+
+  function onMessage(channel: Channel, msg: ConsumeMessage | null) {
+    if (msg === null) {
+      log.warn('consumer cancelled by the broker (queue deleted?)');
+      return;
+    }
+    inFlight++;
+    metrics?.inFlight.inc({ queue });
+    const d: Delivery = { msg, channel, started: Date.now() };
+    const parsed = parseMessage(msg.content, spec.types, spec.maxMessageBytes);
+    if (!parsed.ok) {
+      void settle(d, new PermanentError(parsed.error, parsed.reason)).finally(done);
+      return;
+    }
+    const event = parsed.event;
+    const logContext = {
+      eventId: event.id,
+      correlationId: loginIdOf(event),
+      eventType: event.type,
+    };
+    const ctx: HandlerContext = { attempt: attemptOf(msg), log: log.child({ eventId: event.id, correlationId: logContext.correlationId }) };
+    if (isBatch) {
+      batch.push({ delivery: d, item: { event, ctx } });
+      if (batch.length >= spec.batchSize) flushBatch();
+      else if (!batchTimer) batchTimer = setTimeout(flushBatch, spec.batchDelayMs ?? 5);
+      return;
+    }
+    void limit(() =>
+      withLogContext(logContext, async () => {
+        try {
+          await spec.handle(event, ctx);
+          await settle(d);
+        } catch (err) {
+          await settle(d, err);
+        }
+      }),
+    ).finally(done);
+  }
+
+  function flushBatch() {
+    if (batchTimer) clearTimeout(batchTimer);
+    batchTimer = undefined;
+    if (batch.length === 0 || !isBatch) return;
+    const taken = batch;
+    batch = [];
+    void limit(async () => {
+      let results: (Error | undefined)[] | void;
+      try {
+        results = await spec.handleBatch(taken.map((t) => t.item));
+      } catch (err) {
+        results = taken.map(() => (err instanceof Error ? err : new Error(String(err))));
+      }
+      await Promise.all(taken.map((t, i) => settle(t.delivery, results ? results[i] : undefined)));
+    }).finally(() => taken.forEach(done));
+  }
+
+  return {
+    queue,
+    isConnected: () => current !== undefined && broker.isConnected(),
+    async stop(timeoutMs = 30000) {
+      stopping = true;
+      if (current) {
+        const { channel, consumerTag } = current;
+        await channel.cancel(consumerTag).catch(() => undefined);
+      }
+      flushBatch();
+      if (inFlight > 0) {
+        log.info({ inFlight }, 'waiting for messages in flight');
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([
+          new Promise<void>((resolve) => idleWaiters.push(resolve)),
+          new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs))),
+        ]);
+        clearTimeout(timer);
+      }
+      current = undefined;
+      await wrapper.close();
+    },
+  };
+}
+
+/** Headers the broker adds on dead-lettering; they must not pile up on every retry. */
+function stripBrokerHeaders(headers: Record<string, unknown> | undefined): Record<string, unknown> {
+  if (!headers) return {};
+  const { 'x-death': _d, 'x-first-death-exchange': _e, 'x-first-death-queue': _q, 'x-first-death-reason': _r, 'x-delivery-count': _c, ...rest } =
+    headers;
+  return rest;
+}

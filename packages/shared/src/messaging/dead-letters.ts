@@ -1,0 +1,122 @@
+import amqplib, { GetMessage } from 'amqplib';
+import { ATTEMPT_HEADER, ERROR_HEADER, REASON_HEADER } from './consumer';
+import { DEAD_LETTER_SUFFIX } from './topology';
+
+export interface DeadLetter {
+  messageId?: string;
+  type?: string;
+  correlationId?: string;
+  reason: string;
+  error: string;
+  attempts?: number;
+  failedAt?: string;
+  /** The body as text, cut to `bodyLimit` characters. */
+  body: string;
+}
+
+/** Accepts `ip-checker.login.succeeded` or `ip-checker.login.succeeded.dead-letter`. */
+export function deadLetterQueueOf(queue: string): { workQueue: string; deadLetterQueue: string } {
+  const workQueue = queue.endsWith(DEAD_LETTER_SUFFIX) ? queue.slice(0, -DEAD_LETTER_SUFFIX.length) : queue;
+  return { workQueue, deadLetterQueue: workQueue + DEAD_LETTER_SUFFIX };
+}
+
+/** The AMQP message id, else the CloudEvent id in the body (a producer may have left message_id out). */
+function idOf(m: GetMessage): string | undefined {
+  if (m.properties.messageId) return String(m.properties.messageId);
+  try {
+    const id = (JSON.parse(m.content.toString('utf8')) as { id?: unknown }).id;
+    return typeof id === 'string' ? id : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function describe(m: GetMessage, bodyLimit: number): DeadLetter {
+  const h = m.properties.headers ?? {};
+  // A message dead-lettered by the broker itself (delivery limit) has x-death instead of our headers.
+  const death = Array.isArray(h['x-death']) ? (h['x-death'][0] as { reason?: string }) : undefined;
+  return {
+    messageId: idOf(m),
+    type: m.properties.type,
+    correlationId: m.properties.correlationId,
+    reason: String(h[REASON_HEADER] ?? (death ? `broker:${death.reason}` : 'unknown')),
+    error: String(h[ERROR_HEADER] ?? ''),
+    attempts: h[ATTEMPT_HEADER] !== undefined ? Number(h[ATTEMPT_HEADER]) : undefined,
+    failedAt: h['x-failed-at'] !== undefined ? String(h['x-failed-at']) : undefined,
+    body: m.content.toString('utf8').slice(0, bodyLimit),
+  };
+}
+
+async function withChannel<T>(url: string, fn: (ch: amqplib.ConfirmChannel) => Promise<T>): Promise<T> {
+  const conn = await amqplib.connect(url);
+  try {
+    const ch = await conn.createConfirmChannel();
+    const result = await fn(ch);
+    // Close the channel first: amqplib may write the connection's close ahead of this channel's
+    // pending acks, and the broker would then return the acked messages to the queue.
+    await ch.close();
+    return result;
+  } finally {
+    await conn.close().catch(() => undefined);
+  }
+}
+
+/**
+ * Reads up to `limit` dead letters without removing them: the messages are fetched unacked and
+ * return to the queue when the channel closes.
+ */
+export async function listDeadLetters(url: string, queue: string, limit = 100, bodyLimit = 2000): Promise<DeadLetter[]> {
+  const { deadLetterQueue } = deadLetterQueueOf(queue);
+  return withChannel(url, async (ch) => {
+    await ch.checkQueue(deadLetterQueue);
+    const out: DeadLetter[] = [];
+    while (out.length < limit) {
+      const m = await ch.get(deadLetterQueue, { noAck: false });
+      if (!m) break;
+      out.push(describe(m, bodyLimit));
+    }
+    return out;
+  });
+}
+
+/**
+ * Puts dead letters back on their work queue (all, or those whose message id is in `ids`) with a
+ * fresh attempt count; each is removed from the dead-letter queue only after the broker
+ * confirmed the copy. Returns how many were replayed.
+ */
+export async function replayDeadLetters(url: string, queue: string, opts: { ids?: string[]; limit?: number } = {}): Promise<number> {
+  const { workQueue, deadLetterQueue } = deadLetterQueueOf(queue);
+  const limit = opts.limit ?? Number.MAX_SAFE_INTEGER;
+  return withChannel(url, async (ch) => {
+    await ch.checkQueue(deadLetterQueue);
+    await ch.checkQueue(workQueue);
+    let replayed = 0;
+    const seen = (await ch.checkQueue(deadLetterQueue)).messageCount;
+    for (let i = 0; i < seen && replayed < limit; i++) {
+      const m = await ch.get(deadLetterQueue, { noAck: false });
+      if (!m) break;
+      if (opts.ids && !opts.ids.includes(idOf(m) ?? '')) continue; // returned on close
+      const { [REASON_HEADER]: _r, [ERROR_HEADER]: _e, [ATTEMPT_HEADER]: _a, 'x-death': _d, ...headers } =
+        m.properties.headers ?? {};
+      ch.sendToQueue(workQueue, m.content, {
+        ...m.properties,
+        headers: { ...headers, 'x-replayed-at': new Date().toISOString() },
+        persistent: true,
+      });
+      await ch.waitForConfirms();
+      ch.ack(m);
+      replayed++;
+    }
+    return replayed;
+  });
+}
+
+export async function purgeDeadLetters(url: string, queue: string): Promise<number> {
+  const { deadLetterQueue } = deadLetterQueueOf(queue);
+  return withChannel(url, async (ch) => (await ch.purgeQueue(deadLetterQueue)).messageCount);
+}
+
+export async function countDeadLetters(url: string, queue: string): Promise<number> {
+  const { deadLetterQueue } = deadLetterQueueOf(queue);
+  return withChannel(url, async (ch) => (await ch.checkQueue(deadLetterQueue)).messageCount);
+}

@@ -1,0 +1,73 @@
+import type { Channel } from 'amqplib';
+import { COMMANDS_EXCHANGE, EVENTS_EXCHANGE } from '../contracts';
+
+export type QueueType = 'quorum' | 'classic';
+
+export interface Binding {
+  exchange: string;
+  routingKey: string;
+}
+
+/** A service's work queue; its retry and dead-letter queues are derived from its name. */
+export interface WorkQueue {
+  name: string;
+  bindings: Binding[];
+}
+
+export interface TopologyOptions {
+  queueType: QueueType;
+  retryDelaysMs: number[];
+  deliveryLimit: number;
+}
+
+export const EXCHANGES = [
+  { name: EVENTS_EXCHANGE, type: 'topic' },
+  { name: COMMANDS_EXCHANGE, type: 'topic' },
+] as const;
+
+/** `<service>.<routing-key>` bound to the routing key (SPEC §3). */
+export function serviceQueue(service: string, routingKey: string, exchange = EVENTS_EXCHANGE): WorkQueue {
+  return { name: `${service}.${routingKey}`, bindings: [{ exchange, routingKey }] };
+}
+
+/** One delay queue per delay value: changing the delays adds queues instead of clashing with old ones. */
+export const retryQueueName = (queue: string, delayMs: number) => `${queue}.retry.${delayMs}ms`;
+export const deadLetterQueueName = (queue: string) => `${queue}.dead-letter`;
+export const DEAD_LETTER_SUFFIX = '.dead-letter';
+
+/**
+ * Declares everything from one description; re-applied on every (re)connect, so it must stay
+ * idempotent. Work queue → (on transient failure, by the consumer) retry queue with a TTL →
+ * dead-lettered by the broker back to the work queue. Final failures are published by the
+ * consumer to the dead-letter queue with the reason in headers; a message that crashes consumers
+ * over and over is dead-lettered there by the broker itself (quorum `x-delivery-limit`).
+ */
+export async function declareTopology(ch: Channel, queues: WorkQueue[], opts: TopologyOptions): Promise<void> {
+  const typeArg = { 'x-queue-type': opts.queueType };
+  for (const ex of EXCHANGES) await ch.assertExchange(ex.name, ex.type, { durable: true });
+  for (const q of queues) {
+    const dlq = deadLetterQueueName(q.name);
+    await ch.assertQueue(dlq, { durable: true, arguments: typeArg });
+    await ch.assertQueue(q.name, {
+      durable: true,
+      arguments: {
+        ...typeArg,
+        'x-dead-letter-exchange': '',
+        'x-dead-letter-routing-key': dlq,
+        ...(opts.queueType === 'quorum' ? { 'x-delivery-limit': opts.deliveryLimit } : {}),
+      },
+    });
+    for (const delay of opts.retryDelaysMs) {
+      await ch.assertQueue(retryQueueName(q.name, delay), {
+        durable: true,
+        arguments: {
+          ...typeArg,
+          'x-message-ttl': delay,
+          'x-dead-letter-exchange': '',
+          'x-dead-letter-routing-key': q.name,
+        },
+      });
+    }
+    for (const b of q.bindings) await ch.bindQueue(q.name, b.exchange, b.routingKey);
+  }
+}

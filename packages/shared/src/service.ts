@@ -1,0 +1,178 @@
+import type { Server } from 'node:http';
+import type { Express } from 'express';
+import { ConfigError, commonConfigShape, env, redactUrl } from './config';
+import { createLogger, Logger } from './logger';
+import { createMetrics, Metrics } from './metrics';
+import { Broker, connectBroker } from './messaging/broker';
+import { Consumer, ConsumerSpec, startConsumer } from './messaging/consumer';
+import type { WorkQueue } from './messaging/topology';
+import { createHttpApp, ReadinessCheck } from './http/app';
+import type { z } from 'zod';
+
+const common = { ...commonConfigShape, PORT: env.int(0, 65535) };
+export type CommonConfig = z.infer<z.ZodObject<typeof common>>;
+
+/** Settings for a service that owns a Postgres database (SPEC §2). */
+export function databaseConfigShape(dbName: string) {
+  return {
+    DATABASE_URL: env.url(/^postgres(ql)?:$/).default(`postgres://postgres@127.0.0.1:5432/${dbName}`),
+    DATABASE_POOL_SIZE: env.int(1, 200).default(10),
+    MIGRATE_ON_START: env.boolean().default(true),
+  };
+}
+
+/** Bearer JWT settings; one of the two is required (checked by `assertAuthConfigured`). */
+export const authConfigShape = {
+  AUTH_JWT_SECRET: env.string().min(32, { message: 'must be at least 32 characters' }).optional(),
+  AUTH_JWKS_URL: env.url(/^https?:$/).optional(),
+  AUTH_ISSUER: env.string().optional(),
+  AUTH_AUDIENCE: env.string().optional(),
+};
+
+export function assertAuthConfigured(c: { AUTH_JWT_SECRET?: string; AUTH_JWKS_URL?: string }): void {
+  if (!c.AUTH_JWT_SECRET && !c.AUTH_JWKS_URL) {
+    throw new ConfigError('AUTH_JWT_SECRET', 'is required but not set (or set AUTH_JWKS_URL)');
+  }
+}
+
+export interface Runtime<C extends CommonConfig> {
+  name: string;
+  config: C;
+  logger: Logger;
+  metrics: Metrics;
+  broker: Broker;
+}
+
+export interface ServiceParts {
+  consumers: ConsumerSpec<any>[];
+  routes?: (app: Express) => void;
+  readiness?: ReadinessCheck[];
+  info?: () => Record<string, unknown>;
+  /** Releases what setup opened (database pools, file watchers), after consumers have stopped. */
+  close?: () => Promise<void>;
+}
+
+export interface RunningService {
+  name: string;
+  port: number;
+  server: Server;
+  broker: Broker;
+  consumers: Consumer[];
+  logger: Logger;
+  stop(): Promise<void>;
+}
+
+/**
+ * The one composition of every service: broker (with the topology of its queues), consumers,
+ * HTTP app with health/readiness/metrics, and an orderly stop: HTTP closes, consumers stop
+ * taking messages and finish the ones in flight, then connections close.
+ */
+export async function startService<C extends CommonConfig>(opts: {
+  name: string;
+  config: C;
+  queues: WorkQueue[];
+  logger?: Logger;
+  setup: (rt: Runtime<C>) => Promise<ServiceParts>;
+}): Promise<RunningService> {
+  const { name, config } = opts;
+  const logger = opts.logger ?? createLogger(name, config.LOG_LEVEL);
+  const metrics = createMetrics(name);
+  const broker = connectBroker({
+    url: config.AMQP_URL,
+    name,
+    logger,
+    metrics,
+    queues: opts.queues,
+    topology: { queueType: config.QUEUE_TYPE, retryDelaysMs: config.RETRY_DELAYS_MS, deliveryLimit: config.DELIVERY_LIMIT },
+    publishTimeoutMs: config.PUBLISH_TIMEOUT_MS,
+  });
+  let parts: ServiceParts;
+  try {
+    parts = await opts.setup({ name, config, logger, metrics, broker });
+  } catch (err) {
+    await broker.close().catch(() => undefined);
+    throw err;
+  }
+  const consumers = parts.consumers.map((spec) => startConsumer(broker, spec));
+  const app = createHttpApp({
+    logger,
+    metrics,
+    info: parts.info,
+    routes: parts.routes ?? (() => undefined),
+    readiness: [
+      {
+        name: 'broker',
+        check: () => {
+          if (!broker.isConnected()) throw new Error('not connected to RabbitMQ');
+          const idle = consumers.filter((c) => !c.isConnected()).map((c) => c.queue);
+          if (idle.length) throw new Error(`not consuming ${idle.join(', ')}`);
+        },
+      },
+      ...(parts.readiness ?? []),
+    ],
+  });
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(config.PORT, () => resolve(s));
+    s.once('error', reject);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  logger.info({ port, broker: redactUrl(config.AMQP_URL) }, `${name} started`);
+
+  let stopping: Promise<void> | undefined;
+  return {
+    name,
+    port,
+    server,
+    broker,
+    consumers,
+    logger,
+    stop: () =>
+      (stopping ??= (async () => {
+        logger.info('stopping');
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        await Promise.all(consumers.map((c) => c.stop(config.SHUTDOWN_TIMEOUT_MS)));
+        await broker.close();
+        await parts.close?.();
+        server.closeAllConnections();
+        await closed;
+        logger.info('stopped');
+      })()),
+  };
+}
+
+/**
+ * Process entry: starts the service, stops it cleanly on SIGTERM/SIGINT (a second signal forces
+ * exit), and turns a configuration error into one clear line and exit code 1.
+ */
+export function runMain(name: string, start: (env: NodeJS.ProcessEnv) => Promise<RunningService>): void {
+  start(process.env).then(
+    (svc) => {
+      let signals = 0;
+      const onSignal = (signal: string) => {
+        if (++signals > 1) process.exit(1);
+        svc.logger.info({ signal }, 'shutting down');
+        svc.stop().then(
+          () => process.exit(0),
+          (err) => {
+            svc.logger.error({ err }, 'unclean shutdown');
+            process.exit(1);
+          },
+        );
+      };
+      process.on('SIGTERM', () => onSignal('SIGTERM'));
+      process.on('SIGINT', () => onSignal('SIGINT'));
+    },
+    (err) => {
+      if (err instanceof ConfigError) {
+        process.stderr.write(`${name}: ${err.message}\n`);
+      } else {
+        process.stderr.write(`${name}: failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+      }
+      process.exit(1);
+    },
+  );
+}
+
+export { common as serviceConfigShape };
