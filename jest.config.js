@@ -4,12 +4,17 @@ const transform = { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' }
 const common = { transform, testEnvironment: 'node', setupFiles: ['<rootDir>/jest.setup.js'] };
 module.exports = {
   testTimeout: 60_000,
+  maxWorkers: 2,
+  reporters: ['default', '<rootDir>/scripts/jest-summary.js'],
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,packages}/*/test/unit/**/*.test.ts'] },
     {
       ...common,
       displayName: 'integration',
-      testMatch: ['<rootDir>/{apps,packages}/*/test/integration/**/*.test.ts', '<rootDir>/test/e2e/**/*.test.ts'],
+      testMatch: [
+        '<rootDir>/{apps,packages}/*/test/integration/**/*.test.ts',
+        '<rootDir>/test/e2e/**/*.test.ts',
+      ],
     },
   ],
 };

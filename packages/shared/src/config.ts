@@ -24,13 +24,16 @@ const delays = z
 export const env = {
   string: () => z.string().min(1),
   url: (protocols: RegExp) =>
-    z.string().refine((v) => {
-      try {
-        return protocols.test(new URL(v).protocol);
-      } catch {
-        return false;
-      }
-    }, { message: 'must be a URL' }),
+    z.string().refine(
+      (v) => {
+        try {
+          return protocols.test(new URL(v).protocol);
+        } catch {
+          return false;
+        }
+      },
+      { message: 'must be a URL' },
+    ),
   int: (min: number, max: number) => z.coerce.number().int().min(min).max(max),
   boolean: () => boolean,
   delays: () => delays,
@@ -40,7 +43,9 @@ export const env = {
 /** Settings every service has (SPEC §2 plus the runtime's knobs). */
 export const commonConfigShape = {
   AMQP_URL: env.url(/^amqps?:$/).default('amqp://guest:guest@127.0.0.1:5672'),
-  LOG_LEVEL: env.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const).default('info'),
+  LOG_LEVEL: env
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const)
+    .default('info'),
   QUEUE_TYPE: env.enum(['quorum', 'classic'] as const).default('quorum'),
   PREFETCH: env.int(1, 5000).default(200),
   /** Delays of the retry path; a message is tried once more per entry, then dead-lettered. */

@@ -83,7 +83,11 @@ export async function startService<C extends CommonConfig>(opts: {
     logger,
     metrics,
     queues: opts.queues,
-    topology: { queueType: config.QUEUE_TYPE, retryDelaysMs: config.RETRY_DELAYS_MS, deliveryLimit: config.DELIVERY_LIMIT },
+    topology: {
+      queueType: config.QUEUE_TYPE,
+      retryDelaysMs: config.RETRY_DELAYS_MS,
+      deliveryLimit: config.DELIVERY_LIMIT,
+    },
     publishTimeoutMs: config.PUBLISH_TIMEOUT_MS,
   });
   let parts: ServiceParts;
@@ -168,7 +172,9 @@ export function runMain(name: string, start: (env: NodeJS.ProcessEnv) => Promise
       if (err instanceof ConfigError) {
         process.stderr.write(`${name}: ${err.message}\n`);
       } else {
-        process.stderr.write(`${name}: failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+        process.stderr.write(
+          `${name}: failed to start: ${err instanceof Error ? err.message : String(err)}\n`,
+        );
       }
       process.exit(1);
     },

@@ -13,7 +13,10 @@ export const geoInfo = z
     reason: geoReason.optional(),
     asn: z.number().int().nonnegative().optional(),
     asOrg: text(1, 256).optional(),
-    continent: z.string().regex(/^[A-Z]{2}$/).optional(),
+    continent: z
+      .string()
+      .regex(/^[A-Z]{2}$/)
+      .optional(),
     database: text(1, 256),
   })
   .refine((g) => g.country !== null || g.reason !== undefined, {

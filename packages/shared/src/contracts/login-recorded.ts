@@ -8,9 +8,7 @@ export const LOGIN_RECORDED = 'login.recorded';
 export const historyInfo = z.object({
   recordId: text(1, 128),
   newCountry: z.boolean(),
-  previous: z
-    .object({ country: countryCode.nullable(), ip: ipAddress, loggedInAt: isoTime })
-    .nullable(),
+  previous: z.object({ country: countryCode.nullable(), ip: ipAddress, loggedInAt: isoTime }).nullable(),
 });
 
 export const loginRecordedData = loginGeoResolvedData.extend({ history: historyInfo });

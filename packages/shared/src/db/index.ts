@@ -68,7 +68,11 @@ export async function ensureDatabase(url: string): Promise<boolean> {
   const { admin, name } = adminUrl(url);
   const db = createDb<any>(admin, { max: 1 });
   try {
-    const found = await db.selectFrom('pg_database').select('datname').where('datname', '=', name).executeTakeFirst();
+    const found = await db
+      .selectFrom('pg_database')
+      .select('datname')
+      .where('datname', '=', name)
+      .executeTakeFirst();
     if (found) return false;
     try {
       await sql`create database ${sql.id(name)}`.execute(db);
@@ -102,7 +106,8 @@ const TRANSIENT_PG_CODES = /^(08|53|57P0[123]|40001|40P01)/;
 export function isTransientDbError(err: unknown): boolean {
   const e = err as { code?: string; message?: string };
   if (typeof e?.code === 'string' && TRANSIENT_PG_CODES.test(e.code)) return true;
-  if (typeof e?.code === 'string' && /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND)$/.test(e.code)) return true;
+  if (typeof e?.code === 'string' && /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND)$/.test(e.code))
+    return true;
   return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
     e?.message ?? '',
   );

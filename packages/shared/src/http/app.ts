@@ -30,9 +30,13 @@ export function createHttpApp(opts: HttpAppOptions): Express {
     pinoHttp({
       logger: opts.logger,
       autoLogging: { ignore: (req) => ['/healthz', '/readyz', '/metrics'].includes(req.url ?? '') },
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      customLogLevel: (_req, res, err) =>
+        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
       serializers: {
-        req: (req) => ({ method: req.method, url: String(req.url).replace(/\/v1\/unlock\/[^/?]+/, '/v1/unlock/[token]') }),
+        req: (req) => ({
+          method: req.method,
+          url: String(req.url).replace(/\/v1\/unlock\/[^/?]+/, '/v1/unlock/[token]'),
+        }),
         res: (res) => ({ statusCode: res.statusCode }),
       },
     }),
@@ -63,7 +67,6 @@ export function createHttpApp(opts: HttpAppOptions): Express {
   opts.routes(app);
 
   app.use((_req, _res, next) => next(new HttpError(404, 'NOT_FOUND', 'no such route')));
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     if (err instanceof HttpError) {
       res.status(err.status).json({ error: { code: err.code, message: err.message } });
@@ -71,10 +74,18 @@ export function createHttpApp(opts: HttpAppOptions): Express {
     }
     const e = err as { type?: string; status?: number; message?: string };
     if (e?.type === 'entity.too.large') {
-      res.status(413).json({ error: { code: 'PAYLOAD_TOO_LARGE', message: `body: larger than ${opts.bodyLimit ?? '16kb'}` } });
+      res
+        .status(413)
+        .json({
+          error: { code: 'PAYLOAD_TOO_LARGE', message: `body: larger than ${opts.bodyLimit ?? '16kb'}` },
+        });
       return;
     }
-    if (e?.type === 'entity.parse.failed' || e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') {
+    if (
+      e?.type === 'entity.parse.failed' ||
+      e?.type === 'encoding.unsupported' ||
+      e?.type === 'charset.unsupported'
+    ) {
       res.status(400).json({ error: { code: 'INVALID_INPUT', message: 'body: not valid JSON' } });
       return;
     }

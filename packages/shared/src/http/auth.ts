@@ -46,12 +46,15 @@ export function createTokenVerifier(opts: AuthOptions): TokenVerifier {
         key,
         { algorithms, issuer: opts.issuer, audience: opts.audience, clockTolerance: 5 },
         (err, payload) => {
-          if (err || !payload || typeof payload === 'string') return reject(unauthorized('invalid or expired token'));
+          if (err || !payload || typeof payload === 'string')
+            return reject(unauthorized('invalid or expired token'));
           const p = payload as JwtPayload & { roles?: unknown };
           if (typeof p.sub !== 'string' || p.sub.length === 0 || p.sub.length > 128) {
             return reject(unauthorized('token has no subject'));
           }
-          const roles = Array.isArray(p.roles) ? p.roles.filter((r): r is string => typeof r === 'string') : [];
+          const roles = Array.isArray(p.roles)
+            ? p.roles.filter((r): r is string => typeof r === 'string')
+            : [];
           resolve({ sub: p.sub, roles });
         },
       );
@@ -72,7 +75,11 @@ export function requireAuth(verify: TokenVerifier) {
 export const isSupport = (p: Principal) => p.roles.includes('support');
 
 /** Players act on their own account only; support staff (and the listed roles) on any. */
-export function assertAccountAccess(p: Principal | undefined, accountId: string, extraRoles: string[] = []): Principal {
+export function assertAccountAccess(
+  p: Principal | undefined,
+  accountId: string,
+  extraRoles: string[] = [],
+): Principal {
   if (!p) throw unauthorized();
   if (p.sub === accountId && !isSupport(p)) return p;
   if (isSupport(p) || extraRoles.some((r) => p.roles.includes(r))) return p;

@@ -21,7 +21,11 @@ export const notFound = (message = 'not found') => new HttpError(404, 'NOT_FOUND
 export const conflict = (code: string, message: string) => new HttpError(409, code, message);
 
 /** Validates request input; the 400 names the first offending field (`body.policy`, `query.limit`). */
-export function parseInput<S extends z.ZodType>(schema: S, value: unknown, where: 'body' | 'query' | 'params'): z.infer<S> {
+export function parseInput<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  where: 'body' | 'query' | 'params',
+): z.infer<S> {
   const r = schema.safeParse(value);
   if (r.success) return r.data;
   const issue = r.error.issues[0]!;

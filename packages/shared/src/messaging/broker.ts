@@ -53,9 +53,15 @@ export function connectBroker(opts: BrokerOptions): Broker {
     connectionOptions: { clientProperties: { connection_name: opts.name } },
   });
   connection.on('connect', () => logger.info({ broker: redactUrl(opts.url) }, 'broker connected'));
-  connection.on('disconnect', ({ err }) => logger.warn({ err: err?.message }, 'broker disconnected; reconnecting'));
-  connection.on('connectFailed', ({ err }) => logger.warn({ err: err?.message }, 'broker connection failed; retrying'));
-  connection.on('blocked', ({ reason }) => logger.warn({ reason }, 'broker blocked publishing (resource alarm)'));
+  connection.on('disconnect', ({ err }) =>
+    logger.warn({ err: err?.message }, 'broker disconnected; reconnecting'),
+  );
+  connection.on('connectFailed', ({ err }) =>
+    logger.warn({ err: err?.message }, 'broker connection failed; retrying'),
+  );
+  connection.on('blocked', ({ reason }) =>
+    logger.warn({ reason }, 'broker blocked publishing (resource alarm)'),
+  );
 
   const channel: ChannelWrapper = connection.createChannel({
     name: `${opts.name}-publish`,

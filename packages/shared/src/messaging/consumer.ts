@@ -60,7 +60,11 @@ export interface Consumer {
 
 type Parsed<T extends MessageType> =
   | { ok: true; event: EventOf<T> }
-  | { ok: false; reason: 'too_large' | 'invalid_json' | 'not_cloudevent' | 'unknown_type' | 'invalid_data'; error: string };
+  | {
+      ok: false;
+      reason: 'too_large' | 'invalid_json' | 'not_cloudevent' | 'unknown_type' | 'invalid_data';
+      error: string;
+    };
 
 function describeIssues(error: z.ZodError, prefix: string): string {
   return error.issues
@@ -76,7 +80,11 @@ export function parseMessage<T extends MessageType>(
   maxBytes = 64 * 1024,
 ): Parsed<T> {
   if (content.length > maxBytes) {
-    return { ok: false, reason: 'too_large', error: `message is ${content.length} bytes; the limit is ${maxBytes}` };
+    return {
+      ok: false,
+      reason: 'too_large',
+      error: `message is ${content.length} bytes; the limit is ${maxBytes}`,
+    };
   }
   let json: unknown;
   try {
@@ -86,15 +94,27 @@ export function parseMessage<T extends MessageType>(
   }
   const envelope = cloudEventEnvelope.safeParse(json);
   if (!envelope.success) {
-    return { ok: false, reason: 'not_cloudevent', error: `not a CloudEvent: ${describeIssues(envelope.error, '')}` };
+    return {
+      ok: false,
+      reason: 'not_cloudevent',
+      error: `not a CloudEvent: ${describeIssues(envelope.error, '')}`,
+    };
   }
   const type = envelope.data.type as T;
   if (!types.includes(type)) {
-    return { ok: false, reason: 'unknown_type', error: `event type "${type.slice(0, 128)}" is not handled here` };
+    return {
+      ok: false,
+      reason: 'unknown_type',
+      error: `event type "${type.slice(0, 128)}" is not handled here`,
+    };
   }
   const data = dataSchemas[type].safeParse(envelope.data.data);
   if (!data.success) {
-    return { ok: false, reason: 'invalid_data', error: `invalid ${type}: ${describeIssues(data.error, 'data')}` };
+    return {
+      ok: false,
+      reason: 'invalid_data',
+      error: `invalid ${type}: ${describeIssues(data.error, 'data')}`,
+    };
   }
   return { ok: true, event: { ...envelope.data, type, data: data.data } as unknown as EventOf<T> };
 }
@@ -139,7 +159,9 @@ export function startConsumer<T extends MessageType>(broker: Broker, spec: Consu
       await declareTopology(channel, broker.queues, broker.topology);
       if (stopping) return;
       await channel.prefetch(spec.prefetch);
-      const { consumerTag } = await channel.consume(queue, (msg) => onMessage(channel, msg), { noAck: false });
+      const { consumerTag } = await channel.consume(queue, (msg) => onMessage(channel, msg), {
+        noAck: false,
+      });
       current = { channel, consumerTag };
       log.info({ prefetch: spec.prefetch }, 'consuming');
     },
@@ -163,7 +185,10 @@ export function startConsumer<T extends MessageType>(broker: Broker, spec: Consu
       if (how === 'ack') d.channel.ack(d.msg);
       else d.channel.nack(d.msg, false, true);
     } catch (err) {
-      log.debug({ err: (err as Error).message }, 'delivery not settled: its channel is closed; the broker redelivers it');
+      log.debug(
+        { err: (err as Error).message },
+        'delivery not settled: its channel is closed; the broker redelivers it',
+      );
     }
   }
 
@@ -214,7 +239,10 @@ export function startConsumer<T extends MessageType>(broker: Broker, spec: Consu
         metrics?.consumed.inc({ queue, outcome: 'dead_lettered' });
       } else {
         const delay = delays[attempt - 1]!;
-        await copyTo(d, retryQueueName(queue, delay), { [ATTEMPT_HEADER]: attempt + 1, [ERROR_HEADER]: errorText(error) });
+        await copyTo(d, retryQueueName(queue, delay), {
+          [ATTEMPT_HEADER]: attempt + 1,
+          [ERROR_HEADER]: errorText(error),
+        });
         settleOnChannel(d, 'ack');
         metrics?.retried.inc({ queue });
         metrics?.consumed.inc({ queue, outcome: 'retried' });
@@ -222,7 +250,10 @@ export function startConsumer<T extends MessageType>(broker: Broker, spec: Consu
       }
     } catch (publishErr) {
       // The retry/dead-letter copy was not confirmed (broker trouble): hand the message back.
-      log.error({ err: errorText(publishErr) }, 'could not move message to retry/dead-letter queue; requeueing');
+      log.error(
+        { err: errorText(publishErr) },
+        'could not move message to retry/dead-letter queue; requeueing',
+      );
       settleOnChannel(d, 'requeue');
     } finally {
       metrics?.handlingSeconds.observe({ queue }, (Date.now() - d.started) / 1000);
@@ -248,7 +279,10 @@ export function startConsumer<T extends MessageType>(broker: Broker, spec: Consu
       correlationId: loginIdOf(event),
       eventType: event.type,
     };
-    const ctx: HandlerContext = { attempt: attemptOf(msg), log: log.child({ eventId: event.id, correlationId: logContext.correlationId }) };
+    const ctx: HandlerContext = {
+      attempt: attemptOf(msg),
+      log: log.child({ eventId: event.id, correlationId: logContext.correlationId }),
+    };
     if (isBatch) {
       batch.push({ delivery: d, item: { event, ctx } });
       if (batch.length >= spec.batchSize) flushBatch();
@@ -312,7 +346,13 @@ export function startConsumer<T extends MessageType>(broker: Broker, spec: Consu
 /** Headers the broker adds on dead-lettering; they must not pile up on every retry. */
 function stripBrokerHeaders(headers: Record<string, unknown> | undefined): Record<string, unknown> {
   if (!headers) return {};
-  const { 'x-death': _d, 'x-first-death-exchange': _e, 'x-first-death-queue': _q, 'x-first-death-reason': _r, 'x-delivery-count': _c, ...rest } =
-    headers;
+  const {
+    'x-death': _d,
+    'x-first-death-exchange': _e,
+    'x-first-death-queue': _q,
+    'x-first-death-reason': _r,
+    'x-delivery-count': _c,
+    ...rest
+  } = headers;
   return rest;
 }

@@ -49,8 +49,11 @@ function describe(m: GetMessage, bodyLimit: number): DeadLetter {
 
 async function withChannel<T>(url: string, fn: (ch: amqplib.ConfirmChannel) => Promise<T>): Promise<T> {
   const conn = await amqplib.connect(url);
+  // The failing operation's promise carries the error; without listeners it would also be thrown.
+  conn.on('error', () => undefined);
   try {
     const ch = await conn.createConfirmChannel();
+    ch.on('error', () => undefined);
     const result = await fn(ch);
     // Close the channel first: amqplib may write the connection's close ahead of this channel's
     // pending acks, and the broker would then return the acked messages to the queue.
@@ -65,7 +68,12 @@ async function withChannel<T>(url: string, fn: (ch: amqplib.ConfirmChannel) => P
  * Reads up to `limit` dead letters without removing them: the messages are fetched unacked and
  * return to the queue when the channel closes.
  */
-export async function listDeadLetters(url: string, queue: string, limit = 100, bodyLimit = 2000): Promise<DeadLetter[]> {
+export async function listDeadLetters(
+  url: string,
+  queue: string,
+  limit = 100,
+  bodyLimit = 2000,
+): Promise<DeadLetter[]> {
   const { deadLetterQueue } = deadLetterQueueOf(queue);
   return withChannel(url, async (ch) => {
     await ch.checkQueue(deadLetterQueue);
@@ -84,7 +92,11 @@ export async function listDeadLetters(url: string, queue: string, limit = 100, b
  * fresh attempt count; each is removed from the dead-letter queue only after the broker
  * confirmed the copy. Returns how many were replayed.
  */
-export async function replayDeadLetters(url: string, queue: string, opts: { ids?: string[]; limit?: number } = {}): Promise<number> {
+export async function replayDeadLetters(
+  url: string,
+  queue: string,
+  opts: { ids?: string[]; limit?: number } = {},
+): Promise<number> {
   const { workQueue, deadLetterQueue } = deadLetterQueueOf(queue);
   const limit = opts.limit ?? Number.MAX_SAFE_INTEGER;
   return withChannel(url, async (ch) => {
@@ -96,8 +108,13 @@ export async function replayDeadLetters(url: string, queue: string, opts: { ids?
       const m = await ch.get(deadLetterQueue, { noAck: false });
       if (!m) break;
       if (opts.ids && !opts.ids.includes(idOf(m) ?? '')) continue; // returned on close
-      const { [REASON_HEADER]: _r, [ERROR_HEADER]: _e, [ATTEMPT_HEADER]: _a, 'x-death': _d, ...headers } =
-        m.properties.headers ?? {};
+      const {
+        [REASON_HEADER]: _r,
+        [ERROR_HEADER]: _e,
+        [ATTEMPT_HEADER]: _a,
+        'x-death': _d,
+        ...headers
+      } = m.properties.headers ?? {};
       ch.sendToQueue(workQueue, m.content, {
         ...m.properties,
         headers: { ...headers, 'x-replayed-at': new Date().toISOString() },

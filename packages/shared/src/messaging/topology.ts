@@ -42,7 +42,11 @@ export const DEAD_LETTER_SUFFIX = '.dead-letter';
  * consumer to the dead-letter queue with the reason in headers; a message that crashes consumers
  * over and over is dead-lettered there by the broker itself (quorum `x-delivery-limit`).
  */
-export async function declareTopology(ch: Channel, queues: WorkQueue[], opts: TopologyOptions): Promise<void> {
+export async function declareTopology(
+  ch: Channel,
+  queues: WorkQueue[],
+  opts: TopologyOptions,
+): Promise<void> {
   const typeArg = { 'x-queue-type': opts.queueType };
   for (const ex of EXCHANGES) await ch.assertExchange(ex.name, ex.type, { durable: true });
   for (const q of queues) {

@@ -48,7 +48,10 @@ export interface TestDatabase<DB> {
 }
 
 /** A uniquely named database, migrated with `migrations/<service>/`, dropped by `drop()`. */
-export async function createTestDatabase<DB>(service: string, opts: { migrate?: boolean } = {}): Promise<TestDatabase<DB>> {
+export async function createTestDatabase<DB>(
+  service: string,
+  opts: { migrate?: boolean } = {},
+): Promise<TestDatabase<DB>> {
   const name = uniqueName(service);
   const url = `${PG_BASE}/${name}`;
   await ensureDatabase(url);
@@ -75,12 +78,14 @@ export interface Collected {
 /** Binds a private queue to exchanges and keeps every message that arrives, for assertions. */
 export class MessageCollector {
   readonly messages: Collected[] = [];
-  private constructor(
-    private readonly conn: amqplib.ChannelModel,
-  ) {}
+  private constructor(private readonly conn: amqplib.ChannelModel) {}
 
-  static async start(url: string, bindings: { exchange: string; routingKey: string }[]): Promise<MessageCollector> {
+  static async start(
+    url: string,
+    bindings: { exchange: string; routingKey: string }[],
+  ): Promise<MessageCollector> {
     const conn = await amqplib.connect(url);
+    conn.on('error', () => undefined);
     const c = new MessageCollector(conn);
     const ch = await conn.createChannel();
     for (const ex of EXCHANGES) await ch.assertExchange(ex.name, ex.type, { durable: true });
@@ -96,7 +101,12 @@ export class MessageCollector {
         } catch {
           body = m.content.toString();
         }
-        c.messages.push({ routingKey: m.fields.routingKey, exchange: m.fields.exchange, properties: m.properties, body });
+        c.messages.push({
+          routingKey: m.fields.routingKey,
+          exchange: m.fields.exchange,
+          properties: m.properties,
+          body,
+        });
       },
       { noAck: true },
     );
@@ -118,7 +128,11 @@ export class MessageCollector {
 }
 
 /** Polls until `cond` holds; fails with `what` after the timeout. */
-export async function waitUntil(cond: () => boolean | Promise<boolean>, timeoutMs = 20000, what = 'condition'): Promise<void> {
+export async function waitUntil(
+  cond: () => boolean | Promise<boolean>,
+  timeoutMs = 20000,
+  what = 'condition',
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await cond())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
@@ -137,8 +151,13 @@ export async function publishRaw(
   const conn = await amqplib.connect(url);
   try {
     const ch = await conn.createConfirmChannel();
-    const body = Buffer.isBuffer(content) ? content : Buffer.from(typeof content === 'string' ? content : JSON.stringify(content));
-    const e = typeof content === 'object' && !Buffer.isBuffer(content) ? (content as { id?: unknown; type?: unknown; correlationid?: unknown }) : {};
+    const body = Buffer.isBuffer(content)
+      ? content
+      : Buffer.from(typeof content === 'string' ? content : JSON.stringify(content));
+    const e =
+      typeof content === 'object' && !Buffer.isBuffer(content)
+        ? (content as { id?: unknown; type?: unknown; correlationid?: unknown })
+        : {};
     ch.publish(exchange, routingKey, body, {
       persistent: true,
       contentType: 'application/cloudevents+json',

@@ -7,7 +7,14 @@ import {
   replayDeadLetters,
   followUpId,
 } from '../../src';
-import { MessageCollector, TestVhost, createTestVhost, publishRaw, testEnv, waitUntil } from '../../src/testing';
+import {
+  MessageCollector,
+  TestVhost,
+  createTestVhost,
+  publishRaw,
+  testEnv,
+  waitUntil,
+} from '../../src/testing';
 import { startRelay } from '../fixtures/relay-service';
 
 const login = (platform = 'pc', extra: Record<string, unknown> = {}) =>
@@ -15,7 +22,13 @@ const login = (platform = 'pc', extra: Record<string, unknown> = {}) =>
     type: LOGIN_SUCCEEDED,
     source: 'game-login/test',
     subject: 'acc-1',
-    data: { accountId: 'acc-1', sessionId: 's-1', ip: '1.2.3.4', client: { platform, version: '1.0' }, ...extra },
+    data: {
+      accountId: 'acc-1',
+      sessionId: 's-1',
+      ip: '1.2.3.4',
+      client: { platform, version: '1.0' },
+      ...extra,
+    },
   });
 
 describe('the shared messaging runtime', () => {
@@ -25,7 +38,9 @@ describe('the shared messaging runtime', () => {
 
   beforeAll(async () => {
     vhost = await createTestVhost('runtime');
-    relay = await startRelay(testEnv({ AMQP_URL: vhost.url, RETRY_DELAYS_MS: '300,600' }));
+    relay = await startRelay(
+      testEnv({ AMQP_URL: vhost.url, RETRY_DELAYS_MS: '300,600', RELAY_SOURCE: 'relay' }),
+    );
     await relay.svc.broker.waitForReady();
     out = await MessageCollector.start(vhost.url, [
       { exchange: EVENTS_EXCHANGE, routingKey: '#' },
@@ -52,8 +67,16 @@ describe('the shared messaging runtime', () => {
   });
 
   test('when bad messages arrive, then each is dead-lettered with its reason and the next valid one is still handled', async () => {
-    await publishRaw(vhost.url, EVENTS_EXCHANGE, LOGIN_SUCCEEDED, 'this is {not json', { messageId: 'bad-json' });
-    await publishRaw(vhost.url, EVENTS_EXCHANGE, LOGIN_SUCCEEDED, { hello: 'world' }, { messageId: 'not-ce' });
+    await publishRaw(vhost.url, EVENTS_EXCHANGE, LOGIN_SUCCEEDED, 'this is {not json', {
+      messageId: 'bad-json',
+    });
+    await publishRaw(
+      vhost.url,
+      EVENTS_EXCHANGE,
+      LOGIN_SUCCEEDED,
+      { hello: 'world' },
+      { messageId: 'not-ce' },
+    );
     const invalid = { ...login(), id: 'bad-data' } as any;
     invalid.data.ip = 'not-an-ip';
     await publishRaw(vhost.url, EVENTS_EXCHANGE, LOGIN_SUCCEEDED, invalid, { messageId: 'bad-data' });
@@ -62,7 +85,9 @@ describe('the shared messaging runtime', () => {
     await waitUntil(() => relay.handled.includes(good.id));
 
     let dead: Awaited<ReturnType<typeof listDeadLetters>> = [];
-    await waitUntil(async () => (dead = await listDeadLetters(vhost.url, 'relay.login.succeeded')).length >= 3);
+    await waitUntil(
+      async () => (dead = await listDeadLetters(vhost.url, 'relay.login.succeeded')).length >= 3,
+    );
     const byId = Object.fromEntries(dead.map((d) => [d.messageId, d]));
     expect(byId['bad-json']!.reason).toBe('invalid_json');
     expect(byId['not-ce']!.reason).toBe('not_cloudevent');
@@ -85,7 +110,11 @@ describe('the shared messaging runtime', () => {
     const e = login('broken');
     await publishRaw(vhost.url, EVENTS_EXCHANGE, LOGIN_SUCCEEDED, e);
     let dead: Awaited<ReturnType<typeof listDeadLetters>> = [];
-    await waitUntil(async () => (dead = await listDeadLetters(vhost.url, 'relay.login.succeeded')).some((d) => d.messageId === e.id), 15000);
+    await waitUntil(
+      async () =>
+        (dead = await listDeadLetters(vhost.url, 'relay.login.succeeded')).some((d) => d.messageId === e.id),
+      15000,
+    );
     const entry = dead.find((d) => d.messageId === e.id)!;
     expect(entry.reason).toBe('retries_exhausted');
     expect(entry.attempts).toBe(3);
@@ -96,7 +125,13 @@ describe('the shared messaging runtime', () => {
     const replayed = await replayDeadLetters(vhost.url, 'relay.login.succeeded', { ids: [e.id] });
     expect(replayed).toBe(1);
     const after = await listDeadLetters(vhost.url, 'relay.login.succeeded');
-    expect(after.filter((d) => d.messageId === e.id).map((d) => [d.reason, d.attempts, d.failedAt])).toEqual([]);
-    await waitUntil(async () => (await listDeadLetters(vhost.url, 'relay.login.succeeded')).some((d) => d.messageId === e.id), 15000);
+    expect(after.filter((d) => d.messageId === e.id).map((d) => [d.reason, d.attempts, d.failedAt])).toEqual(
+      [],
+    );
+    await waitUntil(
+      async () =>
+        (await listDeadLetters(vhost.url, 'relay.login.succeeded')).some((d) => d.messageId === e.id),
+      15000,
+    );
   });
 });
