@@ -1,0 +1,263 @@
+/**
+ * `pnpm simulate`: plays the game side. As a login server it emits `login.succeeded` at --rate
+ * for --duration over --accounts accounts (mostly home-country public IPs, --foreign-ratio foreign
+ * ones, some IPv6, a few private addresses), after setting some accounts' protection policies
+ * through account-guard's API. As a game server it consumes `game.commands` and prints each kick
+ * and message. It ends with a summary and exits non-zero if a login was not recorded or assessed.
+ */
+import { randomUUID } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import amqplib from 'amqplib';
+import jwt from 'jsonwebtoken';
+import {
+  COMMANDS_EXCHANGE,
+  EVENTS_EXCHANGE,
+  LOGIN_SUCCEEDED,
+  createEvent,
+} from '../packages/shared/src/contracts';
+import { devAuthSecret } from './suite';
+
+// Networks checked against the shipped DB-IP country database.
+const HOME_V4 = [
+  '211.234.10',
+  '175.223.10',
+  '121.134.5',
+  '1.224.0',
+  '59.5.1',
+  '58.120.1',
+  '49.142.1',
+  '101.79.1',
+  '112.169.1',
+];
+const HOME_V6 = ['2001:e60:1234:'];
+const FOREIGN_V4: [string, string][] = [
+  ['US', '8.8.8'],
+  ['JP', '133.0.0'],
+  ['JP', '126.0.0'],
+  ['GB', '81.2.69'],
+  ['NL', '91.198.174'],
+  ['DE', '46.4.1'],
+  ['BR', '186.192.1'],
+  ['ZA', '41.0.0'],
+  ['CN', '110.76.1'],
+];
+const FOREIGN_V6 = ['2400:2410:1:'];
+const PRIVATE = ['10.1.2', '192.168.0', '100.64.3'];
+const PLATFORMS = ['pc', 'ios', 'android', 'console'];
+
+const pick = <T>(xs: readonly T[]): T => xs[Math.floor(Math.random() * xs.length)]!;
+const octet = () => 1 + Math.floor(Math.random() * 250);
+const hex = () => Math.floor(Math.random() * 0xffff).toString(16);
+
+export function randomIp(kind: 'home' | 'foreign' | 'private', ipv6Ratio: number): string {
+  if (kind === 'private') return `${pick(PRIVATE)}.${octet()}`;
+  const v6 = Math.random() < ipv6Ratio;
+  if (kind === 'home') return v6 ? `${pick(HOME_V6)}:${hex()}` : `${pick(HOME_V4)}.${octet()}`;
+  return v6 ? `${pick(FOREIGN_V6)}:${hex()}` : `${pick(FOREIGN_V4)[1]}.${octet()}`;
+}
+
+function parsePolicies(spec: string): [string, number][] {
+  return spec
+    .split(',')
+    .filter(Boolean)
+    .map((part) => {
+      const [policy, share] = part.split('=');
+      const n = Number(share);
+      if (!['none', 'notify', 'kick', 'block', 'lock'].includes(policy!) || !(n >= 0 && n <= 1)) {
+        throw new Error(`--policies: "${part}" is not policy=share (e.g. lock=0.1)`);
+      }
+      return [policy!, n];
+    });
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      rate: { type: 'string', default: '20' },
+      duration: { type: 'string', default: '10' },
+      accounts: { type: 'string', default: '200' },
+      'foreign-ratio': { type: 'string', default: '0.05' },
+      'ipv6-ratio': { type: 'string', default: '0.1' },
+      'private-ratio': { type: 'string', default: '0.02' },
+      policies: { type: 'string', default: 'lock=0.1,kick=0.1,block=0.05,none=0.05' },
+      'home-country': { type: 'string', default: 'KR' },
+      amqp: { type: 'string', default: process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672' },
+      guard: { type: 'string', default: process.env.ACCOUNT_GUARD_URL ?? 'http://127.0.0.1:3003' },
+      wait: { type: 'string', default: '30' },
+      quiet: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.log(`usage: pnpm simulate [--rate 20] [--duration 10] [--accounts 200] [--foreign-ratio 0.05]
+  [--ipv6-ratio 0.1] [--private-ratio 0.02] [--policies lock=0.1,kick=0.1,block=0.05,none=0.05]
+  [--home-country KR] [--amqp URL] [--guard URL] [--wait 30] [--quiet]`);
+    return 0;
+  }
+  const rate = Number(values.rate);
+  const duration = Number(values.duration);
+  const accounts = Number(values.accounts);
+  const foreignRatio = Number(values['foreign-ratio']);
+  const ipv6Ratio = Number(values['ipv6-ratio']);
+  const privateRatio = Number(values['private-ratio']);
+  for (const [k, v] of Object.entries({ rate, duration, accounts }))
+    if (!(v > 0)) throw new Error(`--${k} must be a positive number`);
+  const runId = randomUUID().slice(0, 8);
+  const accountIds = Array.from({ length: accounts }, (_, i) => `sim-${runId}-${i}`);
+
+  // Protection settings first, as players (or support) would set them.
+  const secret = process.env.AUTH_JWT_SECRET ?? devAuthSecret();
+  const support = jwt.sign({ roles: ['support'] }, secret, {
+    subject: 'simulator',
+    expiresIn: '1h',
+    algorithm: 'HS256',
+  });
+  const policyOf = new Map<string, string>();
+  let cursor = 0;
+  for (const [policy, share] of parsePolicies(values.policies!)) {
+    for (const id of accountIds.slice(cursor, cursor + Math.round(share * accounts)))
+      policyOf.set(id, policy);
+    cursor += Math.round(share * accounts);
+  }
+  let set = 0;
+  for (const [id, policy] of policyOf) {
+    const res = await fetch(`${values.guard}/v1/accounts/${encodeURIComponent(id)}/protection`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${support}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ policy, channels: ['in_game'], trustedCountries: [], locale: 'en' }),
+    });
+    if (!res.ok) throw new Error(`setting ${policy} on ${id}: ${res.status} ${await res.text()}`);
+    set++;
+  }
+  console.log(
+    `simulate: ${accounts} accounts, ${set} with a chosen policy (${values.policies}); others use DEFAULT_POLICY`,
+  );
+
+  const conn = await amqplib.connect(values.amqp!);
+  const observe = await conn.createChannel();
+  const { queue } = await observe.assertQueue('', { exclusive: true, autoDelete: true });
+  await observe.bindQueue(queue, EVENTS_EXCHANGE, 'login.recorded');
+  await observe.bindQueue(queue, EVENTS_EXCHANGE, 'login.assessed');
+  await observe.bindQueue(queue, EVENTS_EXCHANGE, 'account.locked');
+  await observe.bindQueue(queue, COMMANDS_EXCHANGE, '#');
+
+  const sentAt = new Map<string, number>();
+  const recorded = new Set<string>();
+  const assessed = new Set<string>();
+  const latencies: number[] = [];
+  const commands: Record<string, number> = {};
+  let suspicious = 0;
+  let locks = 0;
+  await observe.consume(
+    queue,
+    (m) => {
+      if (!m) return;
+      const e = JSON.parse(m.content.toString());
+      const loginId = e.correlationid as string;
+      if (!sentAt.has(loginId)) return; // another producer's traffic
+      switch (m.fields.routingKey) {
+        case 'login.recorded':
+          recorded.add(loginId);
+          break;
+        case 'login.assessed':
+          if (!assessed.has(loginId)) latencies.push(Date.now() - sentAt.get(loginId)!);
+          assessed.add(loginId);
+          if (e.data.verdict === 'suspicious') suspicious++;
+          break;
+        case 'account.locked':
+          locks++;
+          if (!values.quiet) console.log(`  lock     ${e.data.accountId}: ${e.data.reason}`);
+          break;
+        case 'session.kick':
+          commands[`kick:${e.data.reason}`] = (commands[`kick:${e.data.reason}`] ?? 0) + 1;
+          if (!values.quiet)
+            console.log(`  kick     ${e.data.accountId} session ${e.data.sessionId} (${e.data.reason})`);
+          break;
+        case 'player.message':
+          commands.message = (commands.message ?? 0) + 1;
+          if (!values.quiet)
+            console.log(`  message  ${e.data.accountId}: ${String(e.data.text).split('\n')[0]}`);
+          break;
+      }
+    },
+    { noAck: true },
+  );
+
+  const publish = await conn.createConfirmChannel();
+  const total = Math.round(rate * duration);
+  const started = Date.now();
+  let sent = 0;
+  console.log(`simulate: sending ${total} logins at ${rate}/s for ${duration}s`);
+  while (sent < total) {
+    const due = Math.min(total, Math.floor(((Date.now() - started) / 1000) * rate) + 1);
+    for (; sent < due; sent++) {
+      const accountId = pick(accountIds);
+      const r = Math.random();
+      const kind = r < privateRatio ? 'private' : r < privateRatio + foreignRatio ? 'foreign' : 'home';
+      const event = createEvent({
+        type: LOGIN_SUCCEEDED,
+        source: 'simulator/login-server',
+        subject: accountId,
+        data: {
+          accountId,
+          sessionId: randomUUID(),
+          ip: randomIp(kind, ipv6Ratio),
+          client: { platform: pick(PLATFORMS), version: '1.0.0' },
+          homeCountry: values['home-country'],
+        },
+      });
+      sentAt.set(event.id, Date.now());
+      publish.publish(EVENTS_EXCHANGE, LOGIN_SUCCEEDED, Buffer.from(JSON.stringify(event)), {
+        persistent: true,
+        contentType: 'application/cloudevents+json',
+        messageId: event.id,
+        type: event.type,
+        correlationId: event.id,
+      });
+    }
+    await publish.waitForConfirms();
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  console.log(
+    `simulate: sent ${sent} in ${((Date.now() - started) / 1000).toFixed(1)}s; waiting for the pipeline…`,
+  );
+  const deadline = Date.now() + Number(values.wait) * 1000;
+  while ((recorded.size < sent || assessed.size < sent) && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 100));
+  await new Promise((r) => setTimeout(r, 500)); // late commands of the last logins
+  await conn.close();
+
+  latencies.sort((a, b) => a - b);
+  const cmd = Object.entries(commands)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
+  console.log('\nsummary');
+  console.log(`  sent       ${sent}`);
+  console.log(`  recorded   ${recorded.size}`);
+  console.log(`  assessed   ${assessed.size} (${suspicious} suspicious)`);
+  console.log(`  locks      ${locks}`);
+  console.log(`  commands   ${Object.values(commands).reduce((a, b) => a + b, 0)} ${cmd ? `(${cmd})` : ''}`);
+  console.log(
+    `  latency    p50 ${percentile(latencies, 50)} ms, p95 ${percentile(latencies, 95)} ms, p99 ${percentile(latencies, 99)} ms (sent → assessed)`,
+  );
+  const ok = recorded.size === sent && assessed.size === sent;
+  console.log(
+    ok
+      ? '  every sent login was recorded and assessed'
+      : '  SOME LOGINS WERE NOT RECORDED OR ASSESSED IN TIME',
+  );
+  return ok ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(`simulate: ${(err as Error).message}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,151 @@
+/**
+ * Runs the suite's services as separate processes, exactly as `pnpm start` does; used by
+ * `pnpm start`, the end-to-end and chaos tests and the benchmark.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+
+export const ROOT = path.resolve(__dirname, '..');
+const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
+
+export interface ServiceDef {
+  name: string;
+  entry: string;
+  port: number;
+}
+
+export const SERVICES: ServiceDef[] = [
+  { name: 'ip-checker', entry: 'apps/ip-checker/src/main.ts', port: 3001 },
+  { name: 'login-history', entry: 'apps/login-history/src/main.ts', port: 3002 },
+  { name: 'account-guard', entry: 'apps/account-guard/src/main.ts', port: 3003 },
+];
+
+export const envPrefix = (service: string) => service.toUpperCase().replace(/[^A-Z0-9]+/g, '_') + '_';
+
+/** The port a service will use: its prefixed PORT, else its default (a plain PORT would clash). */
+export function portOf(def: ServiceDef, env: NodeJS.ProcessEnv): number {
+  return Number(env[envPrefix(def.name) + 'PORT'] ?? def.port);
+}
+
+/** A port nobody listens on right now (for tests that run beside a developer's `pnpm start`). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => (typeof a === 'object' && a ? resolve(a.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** A JWT secret for local runs, kept in .tmp/ so `pnpm simulate` can sign tokens with it. */
+export function devAuthSecret(): string {
+  const file = path.join(ROOT, '.tmp/dev-auth-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(path.dirname(file), { recursive: true });
+  const secret = randomBytes(32).toString('base64url');
+  writeFileSync(file, secret + '\n', { mode: 0o600 });
+  return secret;
+}
+
+export interface RunningProcess {
+  def: ServiceDef;
+  port: number;
+  child: ChildProcess;
+  exited: Promise<number | null>;
+}
+
+export interface SuiteOptions {
+  env: NodeJS.ProcessEnv;
+  services?: ServiceDef[];
+  /** Every output line of every service. */
+  onLine?: (service: string, line: string, stream: 'stdout' | 'stderr') => void;
+  readyTimeoutMs?: number;
+}
+
+export function spawnService(
+  def: ServiceDef,
+  opts: SuiteOptions,
+  port = portOf(def, opts.env),
+): RunningProcess {
+  const child = spawn(TSX, [path.join(ROOT, def.entry)], {
+    cwd: ROOT,
+    env: { ...opts.env, [envPrefix(def.name) + 'PORT']: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  for (const stream of ['stdout', 'stderr'] as const) {
+    createInterface({ input: child[stream]! }).on('line', (line) => opts.onLine?.(def.name, line, stream));
+  }
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { def, port, child, exited };
+}
+
+export async function waitReady(p: RunningProcess, timeoutMs = 60000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no answer';
+  let exited = false;
+  void p.exited.then(() => (exited = true));
+  while (Date.now() < deadline) {
+    if (exited) throw new Error(`${p.def.name} exited before it was ready (${last})`);
+    try {
+      const res = await fetch(`http://127.0.0.1:${p.port}/readyz`);
+      if (res.ok) return;
+      last = JSON.stringify(await res.json());
+    } catch (err) {
+      last = (err as Error).message;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${p.def.name} not ready after ${timeoutMs} ms: ${last}`);
+}
+
+export async function stopProcess(
+  p: RunningProcess,
+  signal: NodeJS.Signals = 'SIGTERM',
+  timeoutMs = 20000,
+): Promise<number | null> {
+  if (p.child.exitCode !== null || p.child.signalCode !== null) return p.child.exitCode;
+  p.child.kill(signal);
+  const timer = setTimeout(() => p.child.kill('SIGKILL'), timeoutMs);
+  const code = await p.exited;
+  clearTimeout(timer);
+  return code;
+}
+
+export interface Suite {
+  processes: Map<string, RunningProcess>;
+  url(service: string): string;
+  stop(): Promise<void>;
+  /** Kills a service (default SIGKILL) and starts it again on the same port. */
+  restart(service: string, signal?: NodeJS.Signals): Promise<void>;
+}
+
+export async function startSuite(opts: SuiteOptions): Promise<Suite> {
+  const defs = opts.services ?? SERVICES;
+  const processes = new Map<string, RunningProcess>();
+  for (const def of defs) processes.set(def.name, spawnService(def, opts));
+  try {
+    await Promise.all([...processes.values()].map((p) => waitReady(p, opts.readyTimeoutMs)));
+  } catch (err) {
+    await Promise.all([...processes.values()].map((p) => stopProcess(p, 'SIGKILL')));
+    throw err;
+  }
+  return {
+    processes,
+    url: (service) => `http://127.0.0.1:${processes.get(service)!.port}`,
+    stop: async () => {
+      await Promise.all([...processes.values()].map((p) => stopProcess(p)));
+    },
+    restart: async (service, signal = 'SIGKILL') => {
+      const old = processes.get(service)!;
+      await stopProcess(old, signal);
+      const fresh = spawnService(old.def, opts, old.port);
+      processes.set(service, fresh);
+      await waitReady(fresh, opts.readyTimeoutMs);
+    },
+  };
+}
