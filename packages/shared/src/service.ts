@@ -115,10 +115,19 @@ export async function startService<C extends CommonConfig>(opts: {
       ...(parts.readiness ?? []),
     ],
   });
-  const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(config.PORT, () => resolve(s));
-    s.once('error', reject);
-  });
+  let server: Server;
+  try {
+    server = await new Promise<Server>((resolve, reject) => {
+      const s = app.listen(config.PORT, () => resolve(s));
+      s.once('error', reject);
+    });
+  } catch (err) {
+    // Port taken or similar: undo what started so nothing keeps running behind the error.
+    await Promise.all(consumers.map((c) => c.stop(0)));
+    await broker.close().catch(() => undefined);
+    await parts.close?.().catch(() => undefined);
+    throw err;
+  }
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   logger.info({ port, broker: redactUrl(config.AMQP_URL) }, `${name} started`);

@@ -102,11 +102,11 @@ export function createEvent<T extends MessageType>(e: NewEvent<T>): EventOf<T> {
 
 /**
  * A follow-up of the event being handled: same login identity (`correlationid`), same subject,
- * and an id derived from the login id and the follow-up type, so a republish after a crash or a
- * redelivery carries the same id.
+ * same time unless given, and an id derived from the login id and the follow-up type, so a
+ * republish after a crash or a redelivery carries the same id.
  */
 export function followUp<T extends MessageType>(
-  from: Pick<EventEnvelope, 'id' | 'correlationid' | 'subject'>,
+  from: Pick<EventEnvelope, 'id' | 'correlationid' | 'subject'> & { time?: string },
   type: T,
   data: DataOf<T>,
   opts: { source: string; qualifier?: string; time?: string },
@@ -119,6 +119,8 @@ export function followUp<T extends MessageType>(
     subject: from.subject,
     id: followUpId(loginId, type, opts.qualifier),
     correlationid: loginId,
-    time: opts.time,
+    // The login's time by default: a follow-up republished after a crash or redelivery is then
+    // identical to the first, and consumers downstream see when the login happened.
+    time: opts.time ?? from.time,
   });
 }

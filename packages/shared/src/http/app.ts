@@ -74,11 +74,9 @@ export function createHttpApp(opts: HttpAppOptions): Express {
     }
     const e = err as { type?: string; status?: number; message?: string };
     if (e?.type === 'entity.too.large') {
-      res
-        .status(413)
-        .json({
-          error: { code: 'PAYLOAD_TOO_LARGE', message: `body: larger than ${opts.bodyLimit ?? '16kb'}` },
-        });
+      res.status(413).json({
+        error: { code: 'PAYLOAD_TOO_LARGE', message: `body: larger than ${opts.bodyLimit ?? '16kb'}` },
+      });
       return;
     }
     if (

@@ -1,0 +1,130 @@
+import {
+  Broker,
+  EVENTS_EXCHANGE,
+  LOGIN_GEO_RESOLVED,
+  LOGIN_SUCCEEDED,
+  RunningService,
+  connectBroker,
+  createEvent,
+  createLogger,
+  listDeadLetters,
+} from '@account-security/shared';
+import {
+  MessageCollector,
+  TestVhost,
+  createTestVhost,
+  testEnv,
+  waitUntil,
+} from '@account-security/shared/src/testing';
+import { start } from '../../src/main';
+import { TempDir, singleCountryDb, tempDir } from '../support/fixtures';
+import { replaceMmdb, writeMmdb } from '../support/mmdb-writer';
+
+const OLD = 'Test-Country 2026-05-25';
+const NEW = 'Test-Country 2026-06-01';
+const TOTAL = 200;
+
+describe('ip-checker while its GeoIP database is replaced', () => {
+  let vhost: TestVhost;
+  let dir: TempDir;
+  let svc: RunningService;
+  let out: MessageCollector;
+  let loginServer: Broker;
+
+  beforeAll(async () => {
+    vhost = await createTestVhost('ip_checker_reload');
+    dir = tempDir('reload');
+    writeMmdb(dir.file('country.mmdb'), singleCountryDb('KR', '2026-05-25'));
+    svc = await start(
+      testEnv({
+        AMQP_URL: vhost.url,
+        GEOIP_DB_PATH: dir.file('country.mmdb'),
+        GEOIP_WATCH_INTERVAL_MS: '25',
+      }),
+    );
+    await waitUntil(() => svc.consumers.every((c) => c.isConnected()));
+    out = await MessageCollector.start(vhost.url, [
+      { exchange: EVENTS_EXCHANGE, routingKey: LOGIN_GEO_RESOLVED },
+    ]);
+    // One connection with confirms for all 200 logins, as a game login server would publish them.
+    loginServer = connectBroker({
+      url: vhost.url,
+      name: 'test-login-server',
+      logger: createLogger('test-login-server', 'silent'),
+      queues: [],
+      topology: { queueType: 'quorum', retryDelaysMs: [], deliveryLimit: 20 },
+      publishTimeoutMs: 10000,
+    });
+    await loginServer.waitForReady();
+  });
+  afterAll(async () => {
+    await loginServer?.close();
+    await out?.close();
+    await svc?.stop();
+    await vhost?.delete();
+    dir?.remove();
+  });
+
+  const databaseOnReadyz = async () =>
+    ((await (await fetch(`http://127.0.0.1:${svc.port}/readyz`)).json()) as { geoip: { database: string } })
+      .geoip.database;
+
+  test('when a new file is renamed over the database while 200 logins flow, then all 200 are resolved, none fails, and the later ones use the new data', async () => {
+    const logins = Array.from({ length: TOTAL }, (_, i) =>
+      createEvent({
+        type: LOGIN_SUCCEEDED,
+        source: 'game-login/kr-1',
+        subject: `acc-${i}`,
+        data: {
+          accountId: `acc-${i}`,
+          sessionId: `s-${i}`,
+          ip: '1.2.3.4',
+          client: { platform: 'pc', version: '1.0' },
+        },
+      }),
+    );
+    const publish = (from: number, to: number) =>
+      Promise.all(logins.slice(from, to).map((e) => loginServer.publish(e)));
+
+    await publish(0, 50);
+    await waitUntil(() => out.of(LOGIN_GEO_RESOLVED).length > 0, 20000, 'the first resolved logins');
+
+    // In 1.2.3.0/24, KR becomes JP. Logins keep arriving while the service notices and reloads.
+    replaceMmdb(dir.file('country.mmdb'), singleCountryDb('JP', '2026-06-01'));
+    for (let i = 50; i < 180; i += 10) {
+      await publish(i, i + 10);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    await waitUntil(
+      async () => (await databaseOnReadyz()) === NEW,
+      10000,
+      '/readyz to show the new database',
+    );
+    await publish(180, TOTAL);
+
+    const resolved = await out.waitFor(LOGIN_GEO_RESOLVED, TOTAL, 30000);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(out.of(LOGIN_GEO_RESOLVED)).toHaveLength(TOTAL);
+
+    const byLogin = new Map(resolved.map((m) => [m.body.correlationid as string, m.body.data.geo]));
+    expect(byLogin.size).toBe(TOTAL);
+    // Every answer comes whole from one database: its country and its name agree.
+    for (const geo of byLogin.values()) {
+      expect([
+        { country: 'KR', database: OLD },
+        { country: 'JP', database: NEW },
+      ]).toContainEqual(geo);
+    }
+    const countries = logins.map((e) => byLogin.get(e.id)!.country);
+    expect(countries.slice(0, 50)).toContain('KR');
+    expect(countries.slice(180)).toEqual(new Array(TOTAL - 180).fill('JP'));
+
+    expect(await listDeadLetters(vhost.url, 'ip-checker.login.succeeded')).toEqual([]);
+    const metrics = await fetch(`http://127.0.0.1:${svc.port}/metrics`).then((r) => r.text());
+    expect(metrics).not.toMatch(/messages_retried_total\{[^}]*\} [1-9]/);
+    expect(metrics).not.toMatch(/messages_dead_lettered_total\{[^}]*\} [1-9]/);
+    expect(metrics).toMatch(
+      new RegExp(`messages_consumed_total\\{[^}]*outcome="handled"[^}]*\\} ${TOTAL}\\b`),
+    );
+  });
+});

@@ -1,0 +1,33 @@
+import {
+  assertAuthConfigured,
+  authConfigShape,
+  databaseConfigShape,
+  env,
+  loadConfig,
+  serviceConfigShape,
+} from '@account-security/shared';
+
+export const SERVICE_NAME = 'login-history';
+
+export const configShape = {
+  ...serviceConfigShape,
+  PORT: serviceConfigShape.PORT.default(3002),
+  ...databaseConfigShape('login_history'),
+  ...authConfigShape,
+  /** Logins older than this many days are purged. */
+  HISTORY_RETENTION_DAYS: env.int(1, 36500).default(365),
+  /** How often partition upkeep and the retention purge run inside the service. */
+  HISTORY_PURGE_INTERVAL_MS: env.int(1000, 7 * 24 * 3600 * 1000).default(3600 * 1000),
+  /** Logins recorded per database transaction; keep it at most PREFETCH so batches can fill. */
+  CONSUMER_BATCH_SIZE: env.int(1, 1000).default(100),
+  /** How long a partial batch waits for more logins. */
+  CONSUMER_BATCH_DELAY_MS: env.int(0, 10000).default(5),
+};
+
+export type Config = ReturnType<typeof loadServiceConfig>;
+
+export function loadServiceConfig(source: NodeJS.ProcessEnv) {
+  const config = loadConfig(SERVICE_NAME, configShape, source);
+  assertAuthConfigured(config);
+  return config;
+}

@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto';
+import {
+  EVENTS_EXCHANGE,
+  EventOf,
+  LOGIN_GEO_RESOLVED,
+  LOGIN_RECORDED,
+  RunningService,
+  createEvent,
+  followUpId,
+} from '@account-security/shared';
+import {
+  MessageCollector,
+  TestDatabase,
+  TestVhost,
+  createTestDatabase,
+  createTestVhost,
+  testEnv,
+  waitUntil,
+} from '@account-security/shared/src/testing';
+import { Seams, start } from '../../src/main';
+import type { DB } from '../../src/data-access/schema';
+
+export type GeoResolvedEvent = EventOf<typeof LOGIN_GEO_RESOLVED>;
+
+/** A `login.geo-resolved` as ip-checker publishes it for a login; the login time is its `time`. */
+export function geoResolved(opts: {
+  accountId: string;
+  country: string | null;
+  time: Date;
+  ip?: string;
+  loginId?: string;
+  platform?: string;
+}): GeoResolvedEvent {
+  const loginId = opts.loginId ?? randomUUID();
+  return createEvent({
+    type: LOGIN_GEO_RESOLVED,
+    source: 'ip-checker',
+    subject: opts.accountId,
+    id: followUpId(loginId, LOGIN_GEO_RESOLVED),
+    correlationid: loginId,
+    time: opts.time.toISOString(),
+    data: {
+      accountId: opts.accountId,
+      sessionId: `session-${loginId}`,
+      ip: opts.ip ?? '203.0.113.7',
+      client: { platform: opts.platform ?? 'pc', version: '1.4.2', deviceId: 'device-secret-1' },
+      geo:
+        opts.country === null
+          ? { country: null, reason: 'private', database: 'test-db 2026-11-01' }
+          : { country: opts.country, database: 'test-db 2026-11-01' },
+    },
+  });
+}
+
+export interface Harness {
+  vhost: TestVhost;
+  database: TestDatabase<DB>;
+  svc: RunningService;
+  recorded: MessageCollector;
+  /** Publishes through the service's own broker connection (confirmed), as ip-checker would. */
+  publish(...events: GeoResolvedEvent[]): Promise<void>;
+  /** login.recorded events seen so far for these login ids. */
+  recordedFor(loginIds: string[]): any[];
+  startAnother(seams?: Seams): Promise<RunningService>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(
+  label: string,
+  env: Record<string, string> = {},
+  seams: Seams = {},
+): Promise<Harness> {
+  const vhost = await createTestVhost(label);
+  const database = await createTestDatabase<DB>('login-history');
+  const others: RunningService[] = [];
+  const envFor = () => testEnv({ AMQP_URL: vhost.url, DATABASE_URL: database.url, ...env });
+  const startOne = async (s: Seams) => {
+    const svc = await start(envFor(), s);
+    await svc.broker.waitForReady();
+    await waitUntil(() => svc.consumers.every((c) => c.isConnected()));
+    return svc;
+  };
+  const svc = await startOne(seams);
+  const recorded = await MessageCollector.start(vhost.url, [
+    { exchange: EVENTS_EXCHANGE, routingKey: LOGIN_RECORDED },
+  ]);
+  return {
+    vhost,
+    database,
+    svc,
+    recorded,
+    publish: async (...events) => {
+      await Promise.all(events.map((e) => svc.broker.publish(e)));
+    },
+    recordedFor: (loginIds) =>
+      recorded.of(LOGIN_RECORDED).filter((m) => loginIds.includes(m.body.correlationid)),
+    startAnother: async (s = {}) => {
+      const other = await startOne(s);
+      others.push(other);
+      return other;
+    },
+    close: async () => {
+      await recorded.close();
+      for (const o of others) await o.stop();
+      await svc.stop();
+      await database.drop();
+      await vhost.delete();
+    },
+  };
+}
+
+export const minutesAgo = (n: number, from = Date.now()) => new Date(from - n * 60_000);
+export const daysAgo = (n: number, from = Date.now()) => new Date(from - n * 24 * 3600_000);
