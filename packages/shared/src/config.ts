@@ -54,6 +54,11 @@ export const commonConfigShape = {
   DELIVERY_LIMIT: env.int(1, 1000).default(20),
   PUBLISH_TIMEOUT_MS: env.int(100, 600000).default(30000),
   SHUTDOWN_TIMEOUT_MS: env.int(0, 600000).default(30000),
+  /**
+   * Which proxies' X-Forwarded-For to believe (Express "trust proxy": `loopback`, a CIDR list,
+   * a hop count). Per-client rate limits key on the client address, so set it to your ingress.
+   */
+  TRUST_PROXY: z.string().min(1).default('loopback'),
 };
 
 /** `login-history` → `LOGIN_HISTORY_`: a prefixed variable overrides the plain one (SPEC §2). */

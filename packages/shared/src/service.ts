@@ -48,6 +48,8 @@ export interface ServiceParts {
   routes?: (app: Express) => void;
   readiness?: ReadinessCheck[];
   info?: () => Record<string, unknown>;
+  /** Stops background work that publishes (outbox pollers, timers), before consumers and broker stop. */
+  beforeStop?: () => Promise<void>;
   /** Releases what setup opened (database pools, file watchers), after consumers have stopped. */
   close?: () => Promise<void>;
 }
@@ -102,6 +104,7 @@ export async function startService<C extends CommonConfig>(opts: {
     logger,
     metrics,
     info: parts.info,
+    trustProxy: config.TRUST_PROXY,
     routes: parts.routes ?? (() => undefined),
     readiness: [
       {
@@ -118,8 +121,8 @@ export async function startService<C extends CommonConfig>(opts: {
   let server: Server;
   try {
     server = await new Promise<Server>((resolve, reject) => {
-      const s = app.listen(config.PORT, () => resolve(s));
-      s.once('error', reject);
+      // Express 5 hands a listen error (port taken) to this callback rather than emitting it.
+      const s = app.listen(config.PORT, (err?: Error) => (err ? reject(err) : resolve(s)));
     });
   } catch (err) {
     // Port taken or similar: undo what started so nothing keeps running behind the error.
@@ -145,6 +148,7 @@ export async function startService<C extends CommonConfig>(opts: {
         logger.info('stopping');
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
+        await parts.beforeStop?.();
         await Promise.all(consumers.map((c) => c.stop(config.SHUTDOWN_TIMEOUT_MS)));
         await broker.close();
         await parts.close?.();
@@ -159,7 +163,10 @@ export async function startService<C extends CommonConfig>(opts: {
  * Process entry: starts the service, stops it cleanly on SIGTERM/SIGINT (a second signal forces
  * exit), and turns a configuration error into one clear line and exit code 1.
  */
-export function runMain(name: string, start: (env: NodeJS.ProcessEnv) => Promise<RunningService>): void {
+export function runMain(
+  name: string,
+  start: (env: NodeJS.ProcessEnv) => Promise<Pick<RunningService, 'logger' | 'stop'>>,
+): void {
   start(process.env).then(
     (svc) => {
       let signals = 0;

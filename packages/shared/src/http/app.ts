@@ -17,6 +17,8 @@ export interface HttpAppOptions {
   /** Extra facts shown on /readyz (e.g. the GeoIP database in use). */
   info?: () => Record<string, unknown>;
   bodyLimit?: string;
+  /** Express "trust proxy": `loopback`, a CIDR list, or a number of hops. */
+  trustProxy?: string;
   routes: (app: Express) => void;
 }
 
@@ -24,8 +26,13 @@ export interface HttpAppOptions {
 export function createHttpApp(opts: HttpAppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
-  app.use(helmet());
+  const trust = opts.trustProxy ?? 'loopback';
+  app.set(
+    'trust proxy',
+    /^\d+$/.test(trust) ? Number(trust) : trust === 'true' ? true : trust === 'false' ? false : trust,
+  );
+  // No `upgrade-insecure-requests`: behind plain HTTP (not localhost) it would send forms to https.
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   app.use(
     pinoHttp({
       logger: opts.logger,

@@ -279,9 +279,11 @@ export function startConsumer<T extends MessageType>(broker: Broker, spec: Consu
       correlationId: loginIdOf(event),
       eventType: event.type,
     };
+    // One message at a time: the log context (a mixin) stamps every line with the ids. A batch
+    // has many messages, so each item's own logger carries them instead.
     const ctx: HandlerContext = {
       attempt: attemptOf(msg),
-      log: log.child({ eventId: event.id, correlationId: logContext.correlationId }),
+      log: isBatch ? log.child(logContext) : log,
     };
     if (isBatch) {
       batch.push({ delivery: d, item: { event, ctx } });
