@@ -1,0 +1,42 @@
+import { countPendingActions } from '../data-access/action-repository';
+import type { Db } from '../data-access/schema';
+import { Counter, Gauge, Registry } from 'prom-client';
+
+/** This service's own metrics, next to the runtime's per-queue ones on /metrics. */
+export function createAppMetrics(registry: Registry, db: Db) {
+  return {
+    assessments: new Counter({
+      name: 'account_guard_assessments_total',
+      help: 'Logins assessed, by verdict and policy',
+      labelNames: ['verdict', 'policy'] as const,
+      registers: [registry],
+    }),
+    notifications: new Counter({
+      name: 'account_guard_notifications_total',
+      help: 'Notification outcomes by channel: sent, skipped, retried, failed',
+      labelNames: ['channel', 'outcome'] as const,
+      registers: [registry],
+    }),
+    unlocks: new Counter({
+      name: 'account_guard_unlocks_total',
+      help: 'Accounts unlocked, by who unlocked them (support or player)',
+      labelNames: ['by'] as const,
+      registers: [registry],
+    }),
+    pending: new Gauge({
+      name: 'account_guard_pending_actions',
+      help: 'Actions (notifications and commands) waiting to be carried out',
+      registers: [registry],
+      async collect() {
+        // With the database down the last known value stays: /metrics must keep answering then.
+        try {
+          this.set(await countPendingActions(db));
+        } catch {
+          /* keep the previous value */
+        }
+      },
+    }),
+  };
+}
+
+export type AppMetrics = ReturnType<typeof createAppMetrics>;

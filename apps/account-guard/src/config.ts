@@ -1,0 +1,102 @@
+import {
+  ConfigError,
+  assertAuthConfigured,
+  authConfigShape,
+  channelName,
+  countryCode,
+  databaseConfigShape,
+  env,
+  loadConfig,
+  policyName,
+  serviceConfigShape,
+} from '@account-security/shared';
+import type { Channel, Locale } from './domain/types';
+import { z } from 'zod';
+
+export const SERVICE_NAME = 'account-guard';
+
+const channelList = z
+  .string()
+  .regex(/^[a-z_]+(,[a-z_]+)*$/, { message: 'must be a comma-separated list of email, sms, in_game' })
+  .transform((s, ctx) => {
+    const out: Channel[] = [];
+    for (const part of s.split(',')) {
+      const parsed = channelName.safeParse(part);
+      if (!parsed.success) {
+        ctx.addIssue({ code: 'custom', message: `"${part}" is not one of email, sms, in_game` });
+        return z.NEVER;
+      }
+      if (!out.includes(parsed.data)) out.push(parsed.data);
+    }
+    return out;
+  });
+
+/** A Twilio sender: an E.164 number or a Messaging Service SID. */
+const twilioSender = z.string().regex(/^(\+[1-9]\d{6,14}|MG[0-9a-fA-F]{32})$/, {
+  message: 'must be an E.164 number or a Messaging Service SID',
+});
+
+export const configShape = {
+  ...serviceConfigShape,
+  PORT: serviceConfigShape.PORT.default(3003),
+  ...databaseConfigShape('account_guard'),
+  ...authConfigShape,
+  HOME_COUNTRY: countryCode.default('KR'),
+  DEFAULT_POLICY: policyName.default('notify'),
+  DEFAULT_CHANNELS: channelList.default(['email', 'in_game']),
+  DEFAULT_LOCALE: env.enum(['en', 'ko'] as const).default('en'),
+  PUBLIC_URL: env
+    .url(/^https?:$/)
+    .default('http://127.0.0.1:3003')
+    .transform((u) => u.replace(/\/+$/, '')),
+  /** Where a player changes their protection settings; mentioned in every notice when set. */
+  SETTINGS_URL: env.url(/^https?:$/).optional(),
+  SMTP_URL: env.url(/^smtps?:$/).optional(),
+  MAIL_FROM: env.string().max(320).optional(),
+  SMTP_TIMEOUT_MS: env.int(1000, 300000).default(15000),
+  TWILIO_ACCOUNT_SID: z
+    .string()
+    .regex(/^AC[0-9a-fA-F]{32}$/, { message: 'must be an Account SID (AC…)' })
+    .optional(),
+  TWILIO_AUTH_TOKEN: env.string().optional(),
+  TWILIO_FROM: twilioSender.optional(),
+  TWILIO_TIMEOUT_MS: env.int(1000, 300000).default(15000),
+  UNLOCK_TOKEN_TTL_MINUTES: env.int(1, 60 * 24 * 30).default(60 * 24),
+  /** Failed unlock-link requests one client IP may make per window before getting 429. */
+  UNLOCK_RATE_LIMIT: env.int(1, 100000).default(10),
+  UNLOCK_RATE_WINDOW_MINUTES: env.int(1, 24 * 60).default(15),
+  /** Poll interval of the notification outbox, and the first retry delay after a failed delivery. */
+  NOTIFY_RETRY_MS: env.int(50, 600000).default(2000),
+  /** Upper bound of the (doubling) retry delay of a failed delivery. */
+  NOTIFY_RETRY_MAX_MS: env.int(50, 24 * 3600 * 1000).default(60_000),
+  /** Deliveries attempted per notification before it is marked failed (about a day with the defaults). */
+  NOTIFY_MAX_ATTEMPTS: env.int(1, 100000).default(1500),
+  NOTIFY_BATCH_SIZE: env.int(1, 500).default(20),
+};
+
+export type AppConfig = z.infer<z.ZodObject<typeof configShape>> & {
+  DEFAULT_CHANNELS: Channel[];
+  DEFAULT_LOCALE: Locale;
+};
+
+/** All-or-none groups: half a configuration is a mistake worth stopping for, not a silent skip. */
+function assertGroup(c: Record<string, unknown>, names: string[]): void {
+  const set = names.filter((n) => c[n] !== undefined);
+  if (set.length === 0 || set.length === names.length) return;
+  const missing = names.find((n) => c[n] === undefined)!;
+  throw new ConfigError(
+    missing,
+    `is required when ${set.join(' and ')} ${set.length > 1 ? 'are' : 'is'} set`,
+  );
+}
+
+export function loadAccountGuardConfig(source: NodeJS.ProcessEnv): AppConfig {
+  const config = loadConfig(SERVICE_NAME, configShape, source) as AppConfig;
+  assertAuthConfigured(config);
+  assertGroup(config, ['SMTP_URL', 'MAIL_FROM']);
+  assertGroup(config, ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM']);
+  if (config.NOTIFY_RETRY_MAX_MS < config.NOTIFY_RETRY_MS) {
+    throw new ConfigError('NOTIFY_RETRY_MAX_MS', 'is invalid: must not be smaller than NOTIFY_RETRY_MS');
+  }
+  return config;
+}

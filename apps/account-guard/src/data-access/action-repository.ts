@@ -1,0 +1,80 @@
+import { sql } from 'kysely';
+import type { ActionRow, ActionStatus, Executor, NewAction } from './schema';
+
+export async function insertActions(trx: Executor, rows: NewAction[]): Promise<ActionRow[]> {
+  if (rows.length === 0) return [];
+  const inserted = await trx.insertInto('login_action').values(rows).returningAll().execute();
+  return inserted.sort((a, b) => a.id - b.id);
+}
+
+export async function listActions(db: Executor, loginId: string): Promise<ActionRow[]> {
+  return db.selectFrom('login_action').selectAll().where('login_id', '=', loginId).orderBy('id').execute();
+}
+
+/**
+ * Moves a pending action to its final status. Undefined when it was not pending any more
+ * (another replica finished it first), so the caller writes its audit entry only once.
+ */
+export async function completeAction(
+  db: Executor,
+  id: number,
+  status: Exclude<ActionStatus, 'pending'>,
+  detail: string | null = null,
+): Promise<ActionRow | undefined> {
+  return db
+    .updateTable('login_action')
+    .set({ status, detail, completed_at: new Date() })
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/**
+ * Claims due pending actions for one delivery attempt each: the claim pushes next_attempt_at
+ * past the lease, so neither this replica's next poll nor another replica (SKIP LOCKED while the
+ * claim commits, the lease afterwards) takes them while they are being delivered.
+ */
+export async function claimDueActions(db: Executor, limit: number, leaseMs: number): Promise<ActionRow[]> {
+  const rows = await sql<ActionRow>`
+    update login_action
+       set next_attempt_at = now() + ${leaseMs} * interval '1 millisecond', attempts = attempts + 1
+     where id in (
+       select id from login_action
+        where status = 'pending' and next_attempt_at <= now()
+        order by next_attempt_at
+        limit ${limit}
+        for update skip locked)
+    returning *`.execute(db);
+  return rows.rows;
+}
+
+export async function rescheduleAction(
+  db: Executor,
+  id: number,
+  delayMs: number,
+  error: string,
+): Promise<void> {
+  await db
+    .updateTable('login_action')
+    .set({
+      next_attempt_at: sql`now() + ${delayMs} * interval '1 millisecond'`,
+      detail: error.slice(0, 1000),
+    })
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .execute();
+}
+
+export async function countPendingActions(db: Executor): Promise<number> {
+  const r = await db
+    .selectFrom('login_action')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('status', '=', 'pending')
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+export async function findAction(db: Executor, id: number): Promise<ActionRow | undefined> {
+  return db.selectFrom('login_action').selectAll().where('id', '=', id).executeTakeFirst();
+}
