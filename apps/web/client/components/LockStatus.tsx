@@ -1,0 +1,28 @@
+import { useId } from 'react';
+import { useI18n } from '../i18n/I18nContext';
+import { describeLockReason } from '../i18n/describe';
+import { LockStatus } from '../lib/api';
+import { browserTimeZone, formatDateTime } from '../lib/time';
+
+/** Tells the player whether their account is locked, why, and how they can get back in. */
+export function PlayerLockNotice({ status }: { status: LockStatus }) {
+  const { t, lang } = useI18n();
+  const id = useId();
+  if (!status.locked) {
+    return (
+      <p className="ok-line" data-testid="lock-status">
+        <span aria-hidden="true">✓</span> {t('notLocked')}
+      </p>
+    );
+  }
+  return (
+    <section className="card card-danger" aria-labelledby={`${id}-h`} data-testid="lock-status">
+      <h2 id={`${id}-h`}>{t('lockedHeading')}</h2>
+      {status.lockedAt ? (
+        <p>{t('lockedSince', { time: formatDateTime(status.lockedAt, lang, browserTimeZone()) })}</p>
+      ) : null}
+      <p>{t('lockedReason', { reason: describeLockReason(status.reason, lang) })}</p>
+      <p>{t('unlockHelp')}</p>
+    </section>
+  );
+}

@@ -1,0 +1,34 @@
+/** Words for the codes the services use (lock reasons, audit actions, actors), with the code as fallback. */
+import { countryName } from '../lib/geo';
+import { Lang, MessageKey, en, translate } from './messages';
+
+const isKey = (key: string): key is MessageKey => Object.prototype.hasOwnProperty.call(en, key);
+
+/** account-guard writes lock reasons as `suspicious login from JP: foreign_country`. */
+export function describeLockReason(reason: string | null | undefined, lang: Lang): string {
+  if (!reason) return '—';
+  const m = /^suspicious login(?: from ([A-Z]{2}))?: (.+)$/.exec(reason);
+  if (!m) return reason;
+  const why = m[2]!
+    .split(/,\s*/)
+    .map((r) => {
+      const key = `why_${r}`;
+      return isKey(key) ? translate(lang, key) : r;
+    })
+    .join(', ');
+  return m[1]
+    ? translate(lang, 'reasonSuspicious', { country: countryName(m[1], lang), why })
+    : translate(lang, 'reasonSuspiciousNoCountry', { why });
+}
+
+export function describeAction(action: string, lang: Lang): string {
+  const key = `action_${action}`;
+  return isKey(key) ? translate(lang, key) : action;
+}
+
+export function describeActor(actor: string, lang: Lang): string {
+  if (actor === 'system') return translate(lang, 'actor_system');
+  if (actor === 'player') return translate(lang, 'actor_player');
+  const staff = /^support:(.+)$/.exec(actor);
+  return staff ? translate(lang, 'actor_support', { id: staff[1]! }) : actor;
+}

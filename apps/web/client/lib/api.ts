@@ -1,0 +1,145 @@
+/**
+ * The public HTTP APIs, reached through this web server's proxies: /api/history → login-history,
+ * /api/guard → account-guard. The page holds no authority of its own: every call carries the
+ * user's Bearer token and the services decide what it may see or do.
+ */
+export interface LoginItem {
+  id: string;
+  loggedInAt: string;
+  ip: string;
+  country: string | null;
+  client: { platform: string; version: string; deviceId?: string };
+}
+
+export interface LoginPage {
+  items: LoginItem[];
+  nextCursor: string | null;
+}
+
+export const POLICIES = ['none', 'notify', 'kick', 'block', 'lock'] as const;
+export type Policy = (typeof POLICIES)[number];
+export const CHANNELS = ['email', 'sms', 'in_game'] as const;
+export type Channel = (typeof CHANNELS)[number];
+export const NOTIFY_LOCALES = ['en', 'ko'] as const;
+export type NotifyLocale = (typeof NOTIFY_LOCALES)[number];
+
+/** What PUT takes; GET and PUT answer with a ProtectionView. */
+export interface Protection {
+  policy: Policy;
+  channels: Channel[];
+  email: string | null;
+  phone: string | null;
+  trustedCountries: string[];
+  locale: NotifyLocale;
+}
+
+export interface ProtectionView extends Protection {
+  accountId: string;
+  /** When the player (or support) last saved them; null while the account runs on the defaults. */
+  updatedAt: string | null;
+}
+
+export interface LockStatus {
+  accountId: string;
+  locked: boolean;
+  lockedAt: string | null;
+  reason: string | null;
+}
+
+export interface AuditPage {
+  items: AuditEntry[];
+  nextCursor: string | null;
+}
+
+/** One line of account-guard's audit trail (newest first). */
+export interface AuditEntry {
+  id: string;
+  at: string;
+  action: string;
+  /** `system`, `player` or `support:<staffId>`. */
+  actor: string;
+  reason: string | null;
+  loginId: string | null;
+  details: Record<string, unknown>;
+}
+
+/** An API answer other than 2xx, in the suite's `{error: {code, message}}` shape; status 0 = unreachable. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+const seg = encodeURIComponent;
+
+async function request<T>(
+  token: string,
+  path: string,
+  init: { method?: string; body?: unknown } = {},
+): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json', Authorization: `Bearer ${token}` };
+  if (init.body !== undefined) headers['Content-Type'] = 'application/json';
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method: init.method ?? 'GET',
+      headers,
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      cache: 'no-store',
+    });
+  } catch (err) {
+    throw new ApiError(0, 'NETWORK', (err as Error).message);
+  }
+  const text = await res.text();
+  let body: unknown;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    body = undefined;
+  }
+  if (!res.ok) {
+    const e = (body as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
+    throw new ApiError(
+      res.status,
+      typeof e?.code === 'string' ? e.code : `HTTP_${res.status}`,
+      typeof e?.message === 'string' ? e.message : res.statusText || 'request failed',
+    );
+  }
+  return body as T;
+}
+
+export function createApi(token: string) {
+  return {
+    logins: (accountId: string, opts: { limit?: number; cursor?: string | null } = {}) => {
+      const q = new URLSearchParams({ limit: String(opts.limit ?? 20) });
+      if (opts.cursor) q.set('cursor', opts.cursor);
+      return request<LoginPage>(token, `/api/history/v1/accounts/${seg(accountId)}/logins?${q}`);
+    },
+    protection: (accountId: string) =>
+      request<ProtectionView>(token, `/api/guard/v1/accounts/${seg(accountId)}/protection`),
+    saveProtection: (accountId: string, p: Protection) =>
+      request<ProtectionView>(token, `/api/guard/v1/accounts/${seg(accountId)}/protection`, {
+        method: 'PUT',
+        body: p,
+      }),
+    status: (accountId: string) =>
+      request<LockStatus>(token, `/api/guard/v1/accounts/${seg(accountId)}/status`),
+    unlock: (accountId: string, reason: string) =>
+      request<unknown>(token, `/api/guard/v1/accounts/${seg(accountId)}/unlock`, {
+        method: 'POST',
+        body: { reason },
+      }),
+    audit: (accountId: string, opts: { limit?: number; cursor?: string | null } = {}) => {
+      const q = new URLSearchParams({ limit: String(opts.limit ?? 50) });
+      if (opts.cursor) q.set('cursor', opts.cursor);
+      return request<AuditPage>(token, `/api/guard/v1/accounts/${seg(accountId)}/audit?${q}`);
+    },
+  };
+}
+
+export type Api = ReturnType<typeof createApi>;

@@ -1,0 +1,65 @@
+import { useEffect, useState } from 'react';
+import { Layout } from '../components/Layout';
+import { LoginHistory } from '../components/LoginHistory';
+import { PlayerLockNotice } from '../components/LockStatus';
+import { ProtectionEditor } from '../components/Protection';
+import { TokenForm } from '../components/TokenForm';
+import { useI18n } from '../i18n/I18nContext';
+import { LockStatus } from '../lib/api';
+import { TokenClaims, hasSupportRole } from '../lib/jwt';
+import { useSession } from '../session';
+import { useApi } from '../use-api';
+import { useHomeCountry } from '../use-home-country';
+
+/** A player's own account: lock state, login history, protection settings. The token's `sub` is the account. */
+export function PlayerPage() {
+  const { t } = useI18n();
+  const { claims } = useSession();
+  return (
+    <Layout title={t('playerTitle')}>{claims ? <PlayerAccount claims={claims} /> : <TokenForm />}</Layout>
+  );
+}
+
+function PlayerAccount({ claims }: { claims: TokenClaims }) {
+  const { t, tx } = useI18n();
+  const { api, describe } = useApi();
+  const [home, setHome] = useHomeCountry();
+  const [status, setStatus] = useState<LockStatus | null>(null);
+  const [statusError, setStatusError] = useState<string | null>(null);
+  const accountId = claims.sub;
+
+  useEffect(() => {
+    let current = true;
+    api.status(accountId).then(
+      (s) => current && setStatus(s),
+      (err) => current && setStatusError(describe(err)),
+    );
+    return () => {
+      current = false;
+    };
+  }, [api, accountId, describe]);
+
+  return (
+    <>
+      {hasSupportRole(claims) ? (
+        <p className="note">{tx('supportTokenHint', { link: <a href="/support">{t('supportTitle')}</a> })}</p>
+      ) : null}
+      {statusError ? (
+        <p className="error" role="alert">
+          {statusError}
+        </p>
+      ) : null}
+      {status ? <PlayerLockNotice status={status} /> : null}
+      <div className="columns">
+        <LoginHistory
+          accountId={accountId}
+          homeCountry={home}
+          onHomeCountryChange={setHome}
+          pageSize={20}
+          title={t('historyHeading')}
+        />
+        <ProtectionEditor accountId={accountId} locked={status?.locked ?? false} />
+      </div>
+    </>
+  );
+}

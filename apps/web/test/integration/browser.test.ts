@@ -1,0 +1,502 @@
+/**
+ * The pages in a real browser (headless Debian Chromium through playwright-core) against the real
+ * suite: ip-checker, login-history and account-guard as separate processes on their own vhost and
+ * databases, logins fed as a game login server would, and the web server in front of them.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { Browser, BrowserContext, Page, chromium } from 'playwright-core';
+import { EVENTS_EXCHANGE, LOGIN_ASSESSED, LOGIN_SUCCEEDED, createEvent } from '@account-security/shared';
+import {
+  MessageCollector,
+  TEST_JWT_SECRET,
+  TestDatabase,
+  TestVhost,
+  createTestDatabase,
+  createTestVhost,
+  publishRaw,
+  signToken,
+  waitUntil,
+} from '@account-security/shared/src/testing';
+import { ROOT, Suite, freePort, startSuite } from '../../../../scripts/suite';
+import { WebProcess, startWeb } from '../support/web-process';
+
+// Functions passed to page.evaluate run in the page; the root tsconfig has no DOM types.
+declare const document: any;
+declare const sessionStorage: any;
+declare const location: any;
+
+const SCREENSHOTS = path.join(ROOT, 'docs/screenshots');
+/** Addresses the default GeoIP database places in these countries. */
+const IP = { KR: '211.234.10.5', JP: '133.0.0.5', US: '8.8.8.8' };
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+const run = randomUUID().slice(0, 8);
+const PLAYER = `acc-web-${run}`;
+const LOCKED = `acc-lock-${run}`;
+const STAFF = 'staff-9';
+const playerToken = signToken({ sub: PLAYER });
+const lockedToken = signToken({ sub: LOCKED });
+const supportToken = signToken({ sub: STAFF, roles: ['support'] });
+
+describe('the player page and the support console in a browser', () => {
+  let vhost: TestVhost;
+  let historyDb: TestDatabase<unknown>;
+  let guardDb: TestDatabase<unknown>;
+  let suite: Suite | undefined;
+  let web: WebProcess | undefined;
+  let browser: Browser;
+  let assessed: MessageCollector | undefined;
+
+  async function api(
+    service: 'login-history' | 'account-guard',
+    pathname: string,
+    token: string,
+    init?: RequestInit,
+  ) {
+    const res = await fetch(suite!.url(service) + pathname, {
+      ...init,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...init?.headers },
+    });
+    return { status: res.status, body: (await res.json()) as any };
+  }
+
+  async function publishLogin(accountId: string, ip: string, time: string, platform = 'windows') {
+    const event = createEvent({
+      type: LOGIN_SUCCEEDED,
+      source: 'game-login/web-test',
+      subject: accountId,
+      time,
+      data: { accountId, sessionId: `s-${randomUUID()}`, ip, client: { platform, version: '2.4.1' } },
+    });
+    await publishRaw(vhost.url, EVENTS_EXCHANGE, LOGIN_SUCCEEDED, event);
+  }
+
+  async function historyCount(accountId: string, token: string): Promise<number> {
+    const { status, body } = await api('login-history', `/v1/accounts/${accountId}/logins?limit=200`, token);
+    return status === 200 ? body.items.length : -1;
+  }
+
+  /** Script errors and content-security-policy refusals seen by any page of the current test. */
+  let pageProblems: string[] = [];
+
+  async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await browser.newContext({
+      locale: 'en-US',
+      timezoneId: 'Asia/Seoul',
+      viewport: { width: 1280, height: 900 },
+    });
+    const page = await context.newPage();
+    page.on('pageerror', (err) => pageProblems.push(`page error: ${err.message}`));
+    page.on('console', (msg) => {
+      if (msg.type() === 'error' && /Refused to|Uncaught/.test(msg.text())) pageProblems.push(msg.text());
+    });
+    return { context, page };
+  }
+
+  beforeEach(() => {
+    pageProblems = [];
+  });
+  afterEach(() => {
+    expect(pageProblems).toEqual([]);
+  });
+
+  beforeAll(async () => {
+    vhost = await createTestVhost('web-browser');
+    historyDb = await createTestDatabase('login-history', { migrate: false });
+    guardDb = await createTestDatabase('account-guard', { migrate: false });
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+      AMQP_URL: vhost.url,
+      LOGIN_HISTORY_DATABASE_URL: historyDb.url,
+      ACCOUNT_GUARD_DATABASE_URL: guardDb.url,
+      AUTH_JWT_SECRET: TEST_JWT_SECRET,
+      RETRY_DELAYS_MS: '200,400',
+      PUBLISH_TIMEOUT_MS: '10000',
+      SHUTDOWN_TIMEOUT_MS: '10000',
+      IP_CHECKER_PORT: String(await freePort()),
+      LOGIN_HISTORY_PORT: String(await freePort()),
+      ACCOUNT_GUARD_PORT: String(await freePort()),
+    };
+    suite = await startSuite({
+      env,
+      readyTimeoutMs: 90_000,
+      // Silent unless TEST_LOG_LEVEL asks for the services' logs.
+      onLine: (service, line) => process.env.TEST_LOG_LEVEL && console.log(`${service} | ${line}`),
+    });
+    web = await startWeb({
+      ...env,
+      LOGIN_HISTORY_URL: suite.url('login-history'),
+      ACCOUNT_GUARD_URL: suite.url('account-guard'),
+    });
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    assessed = await MessageCollector.start(vhost.url, [
+      { exchange: EVENTS_EXCHANGE, routingKey: LOGIN_ASSESSED },
+    ]);
+
+    // The player: twenty logins at home over the last hour, then (once those are recorded, so
+    // these are the newest whichever time login-history keeps) one from Japan and one from the US.
+    const start = Date.now() - 60 * 60_000;
+    const platforms = ['windows', 'android', 'ios', 'macos'];
+    for (let i = 0; i < 20; i++) {
+      await publishLogin(PLAYER, IP.KR, new Date(start + i * 60_000).toISOString(), platforms[i % 4]);
+    }
+    await waitUntil(
+      async () => (await historyCount(PLAYER, playerToken)) === 20,
+      60_000,
+      'the player’s home logins',
+    );
+    await publishLogin(PLAYER, IP.JP, new Date(start + 25 * 60_000).toISOString(), 'android');
+    await publishLogin(PLAYER, IP.US, new Date(start + 26 * 60_000).toISOString(), 'windows');
+
+    // The account to unlock: policy lock, a login at home, then one from Japan that locks it.
+    const put = await api('account-guard', `/v1/accounts/${LOCKED}/protection`, lockedToken, {
+      method: 'PUT',
+      body: JSON.stringify({ policy: 'lock', channels: ['in_game'] }),
+    });
+    expect(put.status).toBe(200);
+    await publishLogin(LOCKED, IP.KR, new Date(Date.now() - 10 * 60_000).toISOString(), 'ios');
+    await publishLogin(LOCKED, IP.JP, new Date(Date.now() - 5 * 60_000).toISOString(), 'android');
+
+    await waitUntil(
+      async () => (await historyCount(PLAYER, playerToken)) === 22,
+      60_000,
+      'the player’s 22 logins',
+    );
+    // Every login assessed under the default policy before any test changes the player's settings.
+    const assessedFor = (account: string) =>
+      assessed!.of(LOGIN_ASSESSED).filter((m) => m.body.data.accountId === account);
+    await waitUntil(() => assessedFor(PLAYER).length === 22, 60_000, 'the player’s 22 assessments');
+    await waitUntil(() => assessedFor(LOCKED).length === 2, 60_000, 'the locked account’s assessments');
+    await waitUntil(
+      async () => (await historyCount(LOCKED, lockedToken)) === 2,
+      60_000,
+      'the locked account’s logins',
+    );
+    await waitUntil(
+      async () =>
+        (await api('account-guard', `/v1/accounts/${LOCKED}/status`, lockedToken)).body.locked === true,
+      60_000,
+      'the account to be locked',
+    );
+    mkdirSync(SCREENSHOTS, { recursive: true });
+  }, 240_000);
+
+  afterAll(async () => {
+    await assessed?.close();
+    await browser?.close();
+    await web?.stop();
+    await suite?.stop();
+    await historyDb?.drop();
+    await guardDb?.drop();
+    await vhost?.delete();
+  }, 60_000);
+
+  test('when a player opens their page with a #token link, then they see their login history with foreign logins highlighted, can page, reveal an IP and switch language', async () => {
+    const { context, page } = await newPage();
+    try {
+      await page.goto(`${web!.url}/#token=${playerToken}`);
+      const table = page.getByTestId('login-history');
+      const rows = table.locator('tbody tr');
+      await rows.nth(19).waitFor();
+      expect(await rows.count()).toBe(20);
+
+      // The token left the address bar and lives in this tab's sessionStorage.
+      expect(page.url()).not.toContain('token');
+      expect(await page.evaluate(() => sessionStorage.getItem('account-security.token'))).toBe(playerToken);
+      expect(await page.getByTestId('signed-in-as').textContent()).toBe(`Signed in as ${PLAYER}`);
+      expect(await page.getByTestId('lock-status').textContent()).toContain('Your account is not locked.');
+
+      // The page shows the API's first page as it is: same logins, same order, same instants.
+      const { body: apiPage } = await api(
+        'login-history',
+        `/v1/accounts/${PLAYER}/logins?limit=20`,
+        playerToken,
+      );
+      expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-login-id')))).toEqual(
+        apiPage.items.map((i: { id: string }) => i.id),
+      );
+      expect(
+        await rows.evaluateAll((trs) => trs.map((tr) => tr.querySelector('time').getAttribute('datetime'))),
+      ).toEqual(apiPage.items.map((i: { loggedInAt: string }) => i.loggedInAt));
+
+      // The logins from Japan and the United States are foreign for the default home country KR.
+      expect(await rows.filter({ hasText: 'Japan' }).count()).toBe(1);
+      expect(await rows.filter({ hasText: 'United States' }).count()).toBe(1);
+      // Pinned by id: the country text changes with the language below.
+      const byId = async (text: string) =>
+        table.locator(
+          `tr[data-login-id="${await rows.filter({ hasText: text }).getAttribute('data-login-id')}"]`,
+        );
+      const japan = await byId('Japan');
+      const usa = await byId('United States');
+      expect(await japan.getAttribute('data-foreign')).toBe('true');
+      expect(await japan.textContent()).toContain('🇯🇵 Japan (JP)');
+      expect(await japan.textContent()).toContain('Foreign');
+      expect(await usa.getAttribute('data-foreign')).toBe('true');
+      expect(await usa.textContent()).toContain('🇺🇸 United States (US)');
+      const home = rows.filter({ hasText: 'South Korea' });
+      expect(await home.count()).toBe(18);
+      expect(await home.first().getAttribute('data-foreign')).toBe('false');
+      expect(await home.first().textContent()).toContain('🇰🇷 South Korea (KR)');
+      expect(await table.locator('tbody tr[data-foreign=true]').count()).toBe(2);
+
+      // Times are in the browser's zone (Seoul), and the zone is named.
+      expect(await rows.first().locator('time').textContent()).toContain('GMT+9');
+      expect(await page.getByText('Times are shown in your time zone (Asia/Seoul).').count()).toBe(1);
+
+      // IPs are masked until asked for.
+      expect(await japan.getByTestId('ip').textContent()).toBe('133.0.*.*');
+      await japan.getByRole('button', { name: /Show the full IP address/ }).click();
+      expect(await japan.getByTestId('ip').textContent()).toBe(IP.JP);
+      expect(
+        await japan.getByRole('button', { name: /Hide the full IP address/ }).getAttribute('aria-pressed'),
+      ).toBe('true');
+      expect(await usa.getByTestId('ip').textContent()).toBe('8.8.*.*');
+      expect(await japan.textContent()).toContain('android');
+
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'player.png'), fullPage: true });
+
+      // Paging with nextCursor: the last two home logins come on the next page, then the end.
+      await page.getByRole('button', { name: 'Load older logins' }).click();
+      await rows.nth(21).waitFor();
+      expect(await rows.count()).toBe(22);
+      await page.getByText('That is the whole history.').waitFor();
+      expect(await page.getByRole('button', { name: 'Load older logins' }).count()).toBe(0);
+      expect(await page.getByTestId('status').textContent()).toBe('Loaded 2 older logins.');
+
+      // The home country is a page setting: from Japan's point of view the home logins are foreign.
+      await page.getByLabel('Home country').selectOption('JP');
+      expect(await japan.getAttribute('data-foreign')).toBe('false');
+      expect(await table.locator('tbody tr[data-foreign=true]').count()).toBe(21);
+      await page.getByLabel('Home country').selectOption('KR');
+      expect(await table.locator('tbody tr[data-foreign=true]').count()).toBe(2);
+
+      // Korean: labels and country names follow, and the document says so.
+      await page.getByLabel('Language', { exact: true }).selectOption('ko');
+      await page.getByRole('heading', { name: '로그인 기록' }).waitFor();
+      expect(await japan.textContent()).toContain('일본');
+      expect(await rows.count()).toBe(22);
+      expect(await page.evaluate(() => document.documentElement.lang)).toBe('ko');
+      await page.getByLabel('언어', { exact: true }).selectOption('en');
+      await page.getByRole('heading', { name: 'Login history' }).waitFor();
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('when a player changes their protection settings, then an invalid form shows the API’s reason and a valid one is saved', async () => {
+    const { context, page } = await newPage();
+    try {
+      await page.goto(`${web!.url}/#token=${playerToken}`);
+      const form = page.getByTestId('protection-form');
+      await form.waitFor();
+      await page.getByLabel('Notify me and lock my account').check();
+      await page.getByLabel('Email', { exact: true }).check();
+      await page.getByLabel('Email address').fill('');
+      await page.getByRole('button', { name: 'Save settings' }).click();
+      // account-guard needs an address for the email channel, and says which field.
+      await form.getByRole('alert').waitFor();
+      expect(await form.getByRole('alert').textContent()).toContain('body.email');
+
+      await page.getByLabel('Email address').fill('player@example.com');
+      await page.getByLabel('In-game message').uncheck();
+      await page.getByLabel('Add a trusted country').selectOption('US');
+      await page.getByRole('button', { name: 'Add', exact: true }).click();
+      expect(await page.getByTestId('trusted-countries').textContent()).toContain('United States');
+      await page.getByRole('button', { name: 'Save settings' }).click();
+      await page.getByTestId('status').getByText('Your protection settings were saved.').waitFor();
+      expect(await form.getByRole('alert').count()).toBe(0);
+
+      const { body } = await api('account-guard', `/v1/accounts/${PLAYER}/protection`, playerToken);
+      expect(body).toMatchObject({
+        policy: 'lock',
+        channels: ['email'],
+        email: 'player@example.com',
+        trustedCountries: ['US'],
+      });
+
+      // What was saved is what the page shows after a reload.
+      await page.reload();
+      await form.waitFor();
+      expect(await page.getByLabel('Notify me and lock my account').isChecked()).toBe(true);
+      expect(await page.getByLabel('In-game message').isChecked()).toBe(false);
+      expect(await page.getByLabel('Email address').inputValue()).toBe('player@example.com');
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('when a locked player pastes their token, then the page says what happened and how to unlock, and settings are read-only', async () => {
+    const { context, page } = await newPage();
+    try {
+      await page.goto(`${web!.url}/`);
+      await page.getByLabel('Access token (JWT)').fill(lockedToken);
+      await page.getByRole('button', { name: 'Use this token' }).click();
+      const notice = page.getByTestId('lock-status');
+      await notice.getByRole('heading', { name: 'Your account is locked' }).waitFor();
+      const text = await notice.textContent();
+      expect(text).toContain('Reason: suspicious login from Japan');
+      expect(text).toContain('one-time unlock link');
+      expect(text).toContain('contact customer support');
+      expect(await page.evaluate(() => sessionStorage.getItem('account-security.token'))).toBe(lockedToken);
+      await page.getByTestId('protection-form').waitFor();
+      expect(await page.getByRole('button', { name: 'Save settings' }).isDisabled()).toBe(true);
+      expect(await page.getByText('only support staff can change these settings').count()).toBe(1);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('when support staff look up a locked account, then they see why it is locked and can unlock it only with a reason, which the audit trail records', async () => {
+    const { context, page } = await newPage();
+    try {
+      await page.goto(`${web!.url}/support#token=${supportToken}`);
+      await page.getByLabel('Account ID').fill(LOCKED);
+      await page.getByLabel('Account ID').press('Enter');
+      const panel = page.getByTestId('account-panel');
+      await panel.getByTestId('lock-state').getByText('Locked', { exact: true }).waitFor();
+      expect(await panel.getByTestId('lock-reason').textContent()).toContain('suspicious login from Japan');
+      expect(new URL(page.url()).searchParams.get('account')).toBe(LOCKED);
+
+      // Recent logins, foreign one highlighted; settings read-only; the lock in the audit trail.
+      await panel.locator('[data-testid=login-history] tbody tr[data-foreign=true]').first().waitFor();
+      expect(await panel.locator('[data-testid=login-history] tbody tr').count()).toBe(2);
+      expect(await panel.getByTestId('protection-summary').textContent()).toContain('lock');
+      const audit = panel.getByTestId('audit-trail');
+      await audit.locator('tr[data-action=account_locked]').waitFor();
+      expect(await audit.locator('tr[data-action=account_locked]').textContent()).toContain('System');
+
+      // No reason, no unlock: the form says so and nothing is sent.
+      await panel.getByRole('button', { name: 'Unlock account' }).click();
+      expect(await panel.getByRole('alert').textContent()).toBe('Enter the reason for unlocking.');
+      expect((await api('account-guard', `/v1/accounts/${LOCKED}/status`, supportToken)).body.locked).toBe(
+        true,
+      );
+
+      const reason = 'Player verified by phone, ticket 4711';
+      await panel.getByLabel(/Reason for unlocking/).fill(reason);
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'support.png'), fullPage: true });
+      await panel.getByRole('button', { name: 'Unlock account' }).click();
+
+      await page.getByTestId('status').getByText(`Account ${LOCKED} was unlocked.`).waitFor();
+      await panel.getByTestId('lock-state').getByText('Not locked').waitFor();
+      const unlockedRow = audit.locator('tr[data-action=account_unlocked]');
+      await unlockedRow.waitFor();
+      expect(await unlockedRow.textContent()).toContain(`Support staff ${STAFF}`);
+      expect(await unlockedRow.textContent()).toContain(reason);
+
+      const status = await api('account-guard', `/v1/accounts/${LOCKED}/status`, supportToken);
+      expect(status.body.locked).toBe(false);
+      const trail = await api('account-guard', `/v1/accounts/${LOCKED}/audit`, supportToken);
+      expect(trail.body.items).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ action: 'account_unlocked', actor: `support:${STAFF}`, reason }),
+        ]),
+      );
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('when a player opens the support console, then it says the support role is required and shows nothing else', async () => {
+    const { context, page } = await newPage();
+    try {
+      await page.goto(`${web!.url}/support#token=${playerToken}`);
+      const notice = page.getByTestId('support-required');
+      await notice.waitFor();
+      expect(await notice.getByRole('heading').textContent()).toBe('Support role required');
+      expect(await page.getByLabel('Account ID').count()).toBe(0);
+      expect(await page.locator('table').count()).toBe(0);
+      // The console's restraint is a courtesy: the API itself refuses the player too.
+      const res = await page.evaluate(
+        async ([account, token]) =>
+          (
+            await fetch(`/api/guard/v1/accounts/${account}/audit`, {
+              headers: { authorization: `Bearer ${token}` },
+            })
+          ).status,
+        [LOCKED, playerToken],
+      );
+      expect(res).toBe(403);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('when the APIs reject the token, then the page forgets it and asks for a new one', async () => {
+    const { context, page } = await newPage();
+    try {
+      const forged = signToken({ sub: PLAYER }, { secret: 'not-the-suite-secret-not-the-suite-secret' });
+      await page.goto(`${web!.url}/#token=${forged}`);
+      await page.getByText('The server did not accept your token. Paste a new one.').waitFor();
+      expect(await page.getByLabel('Access token (JWT)').count()).toBe(1);
+      expect(await page.evaluate(() => sessionStorage.getItem('account-security.token'))).toBeNull();
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('when the pages are used with a keyboard and a screen reader, then every control is labelled, landmarks exist and the skip link leads to the content', async () => {
+    const { context, page } = await newPage();
+    try {
+      const check = async () => {
+        const report = await page.evaluate(() => {
+          const controls = [...document.querySelectorAll('input, select, textarea, button')] as any[];
+          const unlabelled = controls
+            .filter((el) => {
+              const labels = el.labels;
+              return !(
+                (labels && labels.length > 0) ||
+                el.getAttribute('aria-label') ||
+                el.getAttribute('aria-labelledby') ||
+                (el.tagName === 'BUTTON' && el.textContent?.trim())
+              );
+            })
+            .map((el) => el.outerHTML.slice(0, 80));
+          return {
+            unlabelled,
+            banner: document.querySelectorAll('header').length,
+            main: document.querySelectorAll('main').length,
+            footer: document.querySelectorAll('footer').length,
+            live: document.querySelectorAll('[role=status][aria-live=polite]').length,
+            h1: document.querySelectorAll('h1').length,
+          };
+        });
+        expect(report).toEqual({ unlabelled: [], banner: 1, main: 1, footer: 1, live: 1, h1: 1 });
+        await page.keyboard.press('Tab');
+        expect(await page.evaluate(() => document.activeElement?.className)).toBe('skip-link');
+        await page.keyboard.press('Enter');
+        expect(await page.evaluate(() => location.hash)).toBe('#main');
+      };
+
+      await page.goto(`${web!.url}/#token=${playerToken}`);
+      await page.getByTestId('protection-form').waitFor();
+      await page.locator('[data-testid=login-history] tbody tr').first().waitFor();
+      await check();
+
+      await page.goto(`${web!.url}/support?account=${LOCKED}#token=${supportToken}`);
+      await page.getByTestId('audit-trail').waitFor();
+      await check();
+      // The lookup works from the keyboard alone.
+      await page.getByLabel('Account ID').focus();
+      await page.keyboard.press('Control+A');
+      await page.keyboard.type(PLAYER);
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { name: `Account ${PLAYER}` }).waitFor();
+    } finally {
+      await context.close();
+    }
+  });
+});
