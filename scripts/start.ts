@@ -6,11 +6,12 @@
 import { prettyFactory } from 'pino-pretty';
 import jwt from 'jsonwebtoken';
 import { migrateAll } from '../packages/shared/src/cli/migrate';
-import { SERVICES, devAuthSecret, portOf, startSuite } from './suite';
+import { SERVICES, WEB, devAuthSecret, portOf, startSuite } from './suite';
 
 const COLORS = ['\x1b[36m', '\x1b[35m', '\x1b[33m', '\x1b[32m'];
 const RESET = '\x1b[0m';
 const tty = process.stdout.isTTY;
+const ALL = [...SERVICES, WEB];
 
 async function main() {
   const env: NodeJS.ProcessEnv = { ...process.env };
@@ -24,7 +25,7 @@ async function main() {
   console.log('Creating databases if missing and migrating…');
   await migrateAll(undefined, env);
 
-  const width = Math.max(...SERVICES.map((s) => s.name.length));
+  const width = Math.max(...ALL.map((s) => s.name.length));
   const pretty = prettyFactory({
     colorize: tty,
     ignore: 'pid,hostname,service,name',
@@ -32,7 +33,7 @@ async function main() {
     singleLine: true,
   });
   const onLine = (service: string, line: string) => {
-    const i = SERVICES.findIndex((s) => s.name === service);
+    const i = ALL.findIndex((s) => s.name === service);
     const tag = `${tty ? COLORS[i % COLORS.length] : ''}${service.padEnd(width)}${tty ? RESET : ''} |`;
     let text = line;
     if (line.startsWith('{')) {
@@ -45,8 +46,16 @@ async function main() {
     process.stdout.write(`${tag} ${text}\n`);
   };
 
+  const url = (name: string) =>
+    `http://127.0.0.1:${portOf(
+      ALL.find((d) => d.name === name)!,
+      env,
+    )}`;
+  env.LOGIN_HISTORY_URL ??= url('login-history');
+  env.ACCOUNT_GUARD_URL ??= url('account-guard');
+
   console.log('Starting services…');
-  const suite = await startSuite({ env, onLine });
+  const suite = await startSuite({ env, onLine, services: ALL });
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;
@@ -69,15 +78,20 @@ async function main() {
 
   console.log('\nThe suite is ready:');
   for (const def of SERVICES)
-    console.log(`  ${def.name.padEnd(width)}  http://127.0.0.1:${portOf(def, env)}  (/readyz, /metrics)`);
+    console.log(`  ${def.name.padEnd(width)}  ${url(def.name)}  (/readyz, /metrics)`);
+  console.log(`  ${'web'.padEnd(width)}  ${url('web')}  (player page; support console at /support)`);
   if (devSecret) {
     const sign = (sub: string, roles: string[]) =>
       jwt.sign({ roles }, env.AUTH_JWT_SECRET!, { subject: sub, expiresIn: '7d', algorithm: 'HS256' });
     console.log(
       '\nDevelopment JWT secret in .tmp/dev-auth-secret (set AUTH_JWT_SECRET or AUTH_JWKS_URL in production).',
     );
-    console.log(`  player acc-1 token:  ${sign('acc-1', [])}`);
-    console.log(`  support token:       ${sign('staff-1', ['support'])}`);
+    const player = sign('acc-1', []);
+    const support = sign('staff-1', ['support']);
+    console.log(`  player acc-1 token:  ${player}`);
+    console.log(`  support token:       ${support}`);
+    console.log(`  player page:         ${url('web')}/#token=${player}`);
+    console.log(`  support console:     ${url('web')}/support#token=${support}`);
   }
   console.log('\nTry: pnpm simulate --rate 50 --duration 10   (Ctrl-C here stops everything)\n');
 }

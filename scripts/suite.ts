@@ -24,6 +24,9 @@ export const SERVICES: ServiceDef[] = [
   { name: 'account-guard', entry: 'apps/account-guard/src/main.ts', port: 3003 },
 ];
 
+/** The web pages' server: not part of the event pipeline, started by `pnpm start` beside it. */
+export const WEB: ServiceDef = { name: 'web', entry: 'apps/web/server/main.ts', port: 3004 };
+
 export const envPrefix = (service: string) => service.toUpperCase().replace(/[^A-Z0-9]+/g, '_') + '_';
 
 /** The port a service will use: its prefixed PORT, else its default (a plain PORT would clash). */

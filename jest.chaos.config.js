@@ -1,0 +1,9 @@
+/** `pnpm test:chaos`: fault injection against the running suite; in band, since it restarts the broker. */
+const base = require('./jest.config.js');
+const integration = base.projects.find((p) => p.displayName === 'integration');
+module.exports = {
+  testTimeout: 600_000,
+  maxWorkers: 1,
+  reporters: base.reporters,
+  projects: [{ ...integration, displayName: 'chaos', testMatch: ['<rootDir>/test/chaos/**/*.test.ts'] }],
+};
