@@ -10,7 +10,6 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 
 export const ROOT = path.resolve(__dirname, '..');
-const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
 
 export interface ServiceDef {
   name: string;
@@ -75,7 +74,9 @@ export function spawnService(
   opts: SuiteOptions,
   port = portOf(def, opts.env),
 ): RunningProcess {
-  const child = spawn(TSX, [path.join(ROOT, def.entry)], {
+  // `node --import tsx`, not the tsx CLI: the CLI runs the program in a child process, so a
+  // SIGKILL would hit only the wrapper and leave the service running as an orphan.
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, def.entry)], {
     cwd: ROOT,
     env: { ...opts.env, [envPrefix(def.name) + 'PORT']: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],

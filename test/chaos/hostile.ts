@@ -30,14 +30,10 @@ export interface HostileMessage {
   messageId: string;
 }
 
+/** Dead letters are matched by the AMQP message id, whatever the body's own id is (or isn't). */
 function message(name: string, routingKey: string, body: string | object): HostileMessage {
-  const messageId = `hostile-${randomUUID()}`;
-  let text = typeof body === 'string' ? body : JSON.stringify(body);
-  // Give parseable bodies the same id as the AMQP message id, so dead letters can be matched either way.
-  if (typeof body === 'object' && body !== null && !Array.isArray(body) && 'id' in body) {
-    text = JSON.stringify({ ...(body as object), id: messageId });
-  }
-  return { name, routingKey, body: Buffer.from(text), messageId };
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  return { name, routingKey, body: Buffer.from(text), messageId: `hostile-${randomUUID()}` };
 }
 
 const L = 'login.succeeded';

@@ -40,6 +40,8 @@ export const configShape = {
   ...serviceConfigShape,
   PORT: serviceConfigShape.PORT.default(3003),
   ...databaseConfigShape('account_guard'),
+  /** Consumer handlers use all but four (see the login.recorded consumer). */
+  DATABASE_POOL_SIZE: env.int(5, 200).default(20),
   ...authConfigShape,
   HOME_COUNTRY: countryCode.default('KR'),
   DEFAULT_POLICY: policyName.default('notify'),

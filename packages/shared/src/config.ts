@@ -78,7 +78,9 @@ export function loadConfig<S extends z.ZodRawShape>(
   const prefix = envPrefix(service);
   const raw: Record<string, string | undefined> = {};
   for (const key of Object.keys(shape)) {
-    const value = source[prefix + key] ?? source[key];
+    // Empty counts as unset, for the prefixed and the plain variable alike.
+    const own = source[prefix + key];
+    const value = own !== undefined && own !== '' ? own : source[key];
     raw[key] = value === '' ? undefined : value;
   }
   const parsed = z.object(shape).safeParse(raw);

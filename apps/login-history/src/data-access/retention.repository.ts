@@ -5,7 +5,8 @@ import { lockAccounts } from './logins.repository';
 
 type Db = Kysely<DB>;
 
-const MAINTENANCE_LOCK = { class: 0x4c48, key: 0 } as const;
+// Its own lock class: in the accounts' class (0x4c48) key 0 is some account's hash.
+const MAINTENANCE_LOCK = { class: 0x4c4d, key: 0 } as const;
 
 /**
  * Runs `fn` while holding the session-level maintenance lock on one connection, so partition

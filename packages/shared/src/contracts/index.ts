@@ -66,7 +66,9 @@ export function exchangeFor(type: MessageType): string {
 export const FOLLOW_UP_NAMESPACE = 'c3f1d2a4-5b6e-4f70-8a91-2b3c4d5e6f70';
 
 /** A login's identity end to end: the id of its `login.succeeded` (SPEC §3). */
-export function loginIdOf(event: Pick<EventEnvelope, 'id' | 'correlationid'>): string {
+export function loginIdOf(event: Pick<EventEnvelope, 'id' | 'correlationid'> & { type?: string }): string {
+  // A login server may put its own trace id in `correlationid`; the login is its event's id.
+  if (event.type === LOGIN_SUCCEEDED) return event.id;
   return event.correlationid ?? event.id;
 }
 
@@ -106,7 +108,7 @@ export function createEvent<T extends MessageType>(e: NewEvent<T>): EventOf<T> {
  * republish after a crash or a redelivery carries the same id.
  */
 export function followUp<T extends MessageType>(
-  from: Pick<EventEnvelope, 'id' | 'correlationid' | 'subject'> & { time?: string },
+  from: Pick<EventEnvelope, 'id' | 'correlationid' | 'subject'> & { time?: string; type?: string },
   type: T,
   data: DataOf<T>,
   opts: { source: string; qualifier?: string; time?: string },

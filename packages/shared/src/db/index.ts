@@ -7,10 +7,16 @@ import type { Logger } from '../logger';
 // int8 (bigint ids, counts) as JS numbers: ids here stay far below 2^53.
 types.setTypeParser(20, (v) => Number(v));
 
-export function createDb<DB>(url: string, opts: { max?: number; applicationName?: string } = {}): Kysely<DB> {
+export function createDb<DB>(
+  url: string,
+  opts: { max?: number; applicationName?: string; statementTimeoutMs?: number } = {},
+): Kysely<DB> {
   const pool = new Pool({
     connectionString: url,
     max: opts.max ?? 10,
+    // A hung query must fail (and its message be retried), not hold a delivery past the broker's
+    // consumer timeout.
+    statement_timeout: opts.statementTimeoutMs ?? 30000,
     application_name: opts.applicationName,
     connectionTimeoutMillis: 5000,
     idleTimeoutMillis: 30000,

@@ -42,7 +42,7 @@ export function createHttpApp(opts: HttpAppOptions): Express {
       serializers: {
         req: (req) => ({
           method: req.method,
-          url: String(req.url).replace(/\/v1\/unlock\/[^/?]+/, '/v1/unlock/[token]'),
+          url: String(req.url).replace(/\/v1\/unlock\/[^/?]+/i, '/v1/unlock/[token]'),
         }),
         res: (res) => ({ statusCode: res.statusCode }),
       },

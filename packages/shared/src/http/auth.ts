@@ -49,6 +49,8 @@ export function createTokenVerifier(opts: AuthOptions): TokenVerifier {
           if (err || !payload || typeof payload === 'string')
             return reject(unauthorized('invalid or expired token'));
           const p = payload as JwtPayload & { roles?: unknown };
+          // jsonwebtoken checks `exp` only when present: a token that never expires is refused.
+          if (typeof p.exp !== 'number') return reject(unauthorized('token has no expiry'));
           if (typeof p.sub !== 'string' || p.sub.length === 0 || p.sub.length > 128) {
             return reject(unauthorized('token has no subject'));
           }

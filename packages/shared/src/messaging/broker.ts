@@ -1,5 +1,5 @@
 import amqp, { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-manager';
-import type { ConfirmChannel, Options } from 'amqplib';
+import type { Channel, ConfirmChannel, Options } from 'amqplib';
 import { EventOf, MessageType, exchangeFor } from '../contracts';
 import { redactUrl } from '../config';
 import type { Logger } from '../logger';
@@ -27,7 +27,12 @@ export interface Broker {
   publishRaw(exchange: string, routingKey: string, body: Buffer, props: Options.Publish): Promise<void>;
   /** Resolves when the publish channel is connected and the topology declared. */
   waitForReady(): Promise<void>;
+  /** Connected, with the publish channel open. */
   isConnected(): boolean;
+  /** Watches a channel: if the broker closes it while `isCurrent()`, the connection is re-made. */
+  reconnectOnClose(ch: Channel, what: string, isCurrent: () => boolean): void;
+  /** Re-makes the connection (and so every channel, with its setup); once, however often called. */
+  forceReconnect(why: string): void;
   close(): Promise<void>;
 }
 
@@ -63,11 +68,54 @@ export function connectBroker(opts: BrokerOptions): Broker {
     logger.warn({ reason }, 'broker blocked publishing (resource alarm)'),
   );
 
+  let closing = false;
+  let publishChannelOpen = false;
+  /**
+   * amqp-connection-manager re-creates channels only when the *connection* comes back: a channel
+   * the broker closed on its own (a consumer timeout, a precondition failure) would stay dead
+   * while the connection looks healthy. Such a close forces a reconnect of the whole connection,
+   * which re-runs every channel's setup.
+   */
+  let forcing = false;
+  connection.on('connect', () => (forcing = false));
+  // Several channels can close at once: one forced reconnect, not one per channel.
+  const forceReconnect = (why: string) => {
+    if (closing || forcing || !connection.isConnected()) return;
+    forcing = true;
+    const before = connection.connection;
+    // Let a connection that is going down anyway be noticed first: reconnect() on a dead
+    // connection would wait for a close that never completes.
+    setTimeout(() => {
+      if (closing || !connection.isConnected() || connection.connection !== before) {
+        forcing = false;
+        return;
+      }
+      logger.warn({ why }, 'reconnecting to the broker');
+      connection.reconnect();
+    }, 200);
+  };
+  // A channel the broker closes with an error (not one closing with its connection) is recovered
+  // by re-making the connection.
+  const reconnectOnClose = (ch: Channel, what: string, isCurrent: () => boolean) => {
+    ch.on('error', (err: Error) => {
+      if (isCurrent()) forceReconnect(`${what} channel closed by the broker: ${err.message}`);
+    });
+  };
+
+  let publishChannel: Channel | undefined;
   const channel: ChannelWrapper = connection.createChannel({
     name: `${opts.name}-publish`,
     confirm: true,
     publishTimeout: opts.publishTimeoutMs,
-    setup: (ch: ConfirmChannel) => declareTopology(ch, opts.queues, opts.topology),
+    setup: async (ch: ConfirmChannel) => {
+      await declareTopology(ch, opts.queues, opts.topology);
+      publishChannel = ch;
+      publishChannelOpen = true;
+      ch.on('close', () => {
+        if (publishChannel === ch) publishChannelOpen = false;
+      });
+      reconnectOnClose(ch, 'publish', () => publishChannel === ch);
+    },
   });
   channel.on('error', (err) => logger.error({ err: err.message }, 'publish channel setup failed'));
 
@@ -91,8 +139,11 @@ export function connectBroker(opts: BrokerOptions): Broker {
       ),
     publishRaw,
     waitForReady: () => channel.waitForConnect(),
-    isConnected: () => connection.isConnected(),
+    isConnected: () => connection.isConnected() && publishChannelOpen,
+    reconnectOnClose,
+    forceReconnect,
     close: async () => {
+      closing = true;
       await channel.close();
       await connection.close();
     },

@@ -11,6 +11,7 @@ import { WorkQueue, declareTopology, deadLetterQueueName, retryQueueName } from 
 export const ATTEMPT_HEADER = 'x-attempt';
 export const REASON_HEADER = 'x-dead-letter-reason';
 export const ERROR_HEADER = 'x-error';
+const REQUEUE_PAUSE_MS = 2000;
 
 export interface HandlerContext {
   /** 1 for the first delivery through the work queue, 2 after the first retry, … */
@@ -163,6 +164,10 @@ export function startConsumer<T extends MessageType>(broker: Broker, spec: Consu
         noAck: false,
       });
       current = { channel, consumerTag };
+      channel.on('close', () => {
+        if (current?.channel === channel) current = undefined;
+      });
+      broker.reconnectOnClose(channel, `consume ${queue}`, () => !stopping);
       log.info({ prefetch: spec.prefetch }, 'consuming');
     },
   });
@@ -249,11 +254,13 @@ export function startConsumer<T extends MessageType>(broker: Broker, spec: Consu
         log.warn({ err: errorText(error), attempt, retryInMs: delay }, 'handling failed; retrying later');
       }
     } catch (publishErr) {
-      // The retry/dead-letter copy was not confirmed (broker trouble): hand the message back.
+      // The retry/dead-letter copy was not confirmed (broker trouble): hand the message back, after
+      // a pause, so a broker that cannot take publishes (resource alarm) is not hammered in a loop.
       log.error(
         { err: errorText(publishErr) },
         'could not move message to retry/dead-letter queue; requeueing',
       );
+      await new Promise((r) => setTimeout(r, REQUEUE_PAUSE_MS));
       settleOnChannel(d, 'requeue');
     } finally {
       metrics?.handlingSeconds.observe({ queue }, (Date.now() - d.started) / 1000);
@@ -262,7 +269,10 @@ export function startConsumer<T extends MessageType>(broker: Broker, spec: Consu
 
   function onMessage(channel: Channel, msg: ConsumeMessage | null) {
     if (msg === null) {
-      log.warn('consumer cancelled by the broker (queue deleted?)');
+      // Cancelled by the broker (queue deleted, node failover): consume again on a fresh connection.
+      log.warn('consumer cancelled by the broker; reconnecting');
+      if (current?.channel === channel) current = undefined;
+      if (!stopping) broker.forceReconnect(`consumer of ${queue} cancelled`);
       return;
     }
     inFlight++;

@@ -48,6 +48,13 @@ export async function declareTopology(
   opts: TopologyOptions,
 ): Promise<void> {
   const typeArg = { 'x-queue-type': opts.queueType };
+  // Quorum queues dead-letter at-least-once (RabbitMQ ≥ 3.10): a message leaving a retry queue
+  // (TTL) or the work queue (delivery limit) stays there until the target queue confirmed it, so
+  // a broker restart in between cannot drop it. The strategy requires reject-publish overflow.
+  const safeDeadLettering =
+    opts.queueType === 'quorum'
+      ? { 'x-dead-letter-strategy': 'at-least-once', 'x-overflow': 'reject-publish' }
+      : {};
   for (const ex of EXCHANGES) await ch.assertExchange(ex.name, ex.type, { durable: true });
   for (const q of queues) {
     const dlq = deadLetterQueueName(q.name);
@@ -58,6 +65,7 @@ export async function declareTopology(
         ...typeArg,
         'x-dead-letter-exchange': '',
         'x-dead-letter-routing-key': dlq,
+        ...safeDeadLettering,
         ...(opts.queueType === 'quorum' ? { 'x-delivery-limit': opts.deliveryLimit } : {}),
       },
     });
@@ -69,6 +77,7 @@ export async function declareTopology(
           'x-message-ttl': delay,
           'x-dead-letter-exchange': '',
           'x-dead-letter-routing-key': q.name,
+          ...safeDeadLettering,
         },
       });
     }

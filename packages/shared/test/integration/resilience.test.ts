@@ -76,6 +76,39 @@ describe('the shared runtime under broker and process faults', () => {
     }
   });
 
+  test('when the broker cancels the consumer (its queue deleted), then the queue is declared again and consumed', async () => {
+    const relay = await startRelay(testEnv({ AMQP_URL: vhost.url, RELAY_SOURCE: 'relay' }));
+    try {
+      await waitUntil(() => relay.svc.consumers.every((c) => c.isConnected()));
+      const conn = await amqplib.connect(vhost.url);
+      const ch = await conn.createChannel();
+      await ch.deleteQueue('relay.login.succeeded');
+      await conn.close();
+      await waitUntil(
+        async () => {
+          const c = await amqplib.connect(vhost.url);
+          c.on('error', () => undefined);
+          try {
+            const probe = await c.createChannel();
+            probe.on('error', () => undefined);
+            return (await probe.checkQueue('relay.login.succeeded')).consumerCount === 1;
+          } catch {
+            return false;
+          } finally {
+            await c.close().catch(() => undefined);
+          }
+        },
+        20000,
+        'queue declared again and consumed',
+      );
+      const e = login('pc');
+      await publishRaw(vhost.url, EVENTS_EXCHANGE, LOGIN_SUCCEEDED, e);
+      await waitUntil(() => relay.handled.includes(e.id), 20000, 'handled after re-declare');
+    } finally {
+      await relay.svc.stop();
+    }
+  });
+
   test('when SIGTERM arrives during a slow handler, then it finishes, its message is acked, and nothing is redelivered after restart', async () => {
     const env = {
       ...process.env,

@@ -36,6 +36,12 @@ describe('configuration loader', () => {
     expect(loadConfig('svc', shape, { NAME: 'x', PORT: '' }).PORT).toBe(3001);
   });
 
+  test('an empty prefixed variable does not hide the plain one', () => {
+    expect(loadConfig('login-history', shape, { NAME: 'x', LOGIN_HISTORY_PORT: '', PORT: '4000' }).PORT).toBe(
+      4000,
+    );
+  });
+
   test('credentials never appear in a logged URL', () => {
     expect(redactUrl('amqp://guest:secret@host:5672/vh')).toBe('amqp://guest:***@host:5672/vh');
   });

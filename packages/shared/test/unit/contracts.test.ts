@@ -161,6 +161,17 @@ describe('event contracts', () => {
     expect(parseMessage(content as Buffer, [LOGIN_SUCCEEDED])).toMatchObject({ ok: false, reason });
   });
 
+  test("a login's identity is its own id, even when the login server sets a trace id as correlationid", () => {
+    const e = {
+      ...createEvent({ type: LOGIN_SUCCEEDED, source: 's', data: login }),
+      correlationid: 'trace-42',
+    };
+    expect(loginIdOf(e)).toBe(e.id);
+    expect(followUp(e, LOGIN_GEO_RESOLVED, { ...login, geo }, { source: 'ip-checker' }).correlationid).toBe(
+      e.id,
+    );
+  });
+
   test('a follow-up keeps the login identity and subject and has a deterministic id', () => {
     const first = createEvent({
       type: LOGIN_SUCCEEDED,

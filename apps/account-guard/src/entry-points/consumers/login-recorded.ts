@@ -11,6 +11,10 @@ export function loginRecordedConsumer(ctx: AppContext, prefetch: number): Single
     queue: LOGIN_RECORDED_QUEUE,
     types: [LOGIN_RECORDED],
     prefetch,
+    // A handler holds a database connection (and the decision's row lock) while its commands are
+    // confirmed; leave connections for the HTTP API, readiness and the outbox worker, so a slow
+    // broker cannot starve them.
+    concurrency: Math.max(1, ctx.config.DATABASE_POOL_SIZE - 4),
     handle: (event, hctx) => handleLoginRecorded(ctx, event, hctx.log),
   };
 }
