@@ -9,7 +9,9 @@ import amqp, { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-man
 import type { ConfirmChannel } from 'amqplib';
 import { Kysely, sql } from 'kysely';
 import {
+  Broker,
   COMMANDS_EXCHANGE,
+  connectBroker,
   EVENTS_EXCHANGE,
   LOGIN_SUCCEEDED,
   createDb,
@@ -27,17 +29,21 @@ export const WORK_QUEUES = [
   'account-guard.login.recorded',
 ];
 
-/** Publishes like a login server that must not lose a login: confirms, retries through outages. */
+/**
+ * Publishes like a login server that must not lose a login: the suite's own publisher (confirms,
+ * sent again after a connection loss until confirmed).
+ */
 export class LoginServer {
-  private conn: AmqpConnectionManager;
-  private ch: ChannelWrapper;
+  private broker: Broker;
   readonly sent: string[] = [];
   constructor(url: string) {
-    this.conn = amqp.connect([url], { reconnectTimeInSeconds: 0.5, heartbeatIntervalInSeconds: 5 });
-    this.ch = this.conn.createChannel({
-      confirm: true,
-      publishTimeout: 120_000,
-      setup: (c: ConfirmChannel) => c.assertExchange(EVENTS_EXCHANGE, 'topic', { durable: true }),
+    this.broker = connectBroker({
+      url,
+      name: 'chaos-login-server',
+      logger: createLogger('chaos-login-server', 'silent'),
+      queues: [],
+      topology: { queueType: 'quorum', retryDelaysMs: [], deliveryLimit: 20 },
+      publishTimeoutMs: 120_000,
     });
   }
   async publish(accountId: string, ip: string): Promise<string> {
@@ -54,25 +60,17 @@ export class LoginServer {
       },
     });
     this.sent.push(e.id);
-    await this.ch.publish(EVENTS_EXCHANGE, LOGIN_SUCCEEDED, Buffer.from(JSON.stringify(e)), {
-      persistent: true,
-      contentType: 'application/cloudevents+json',
-      messageId: e.id,
-      type: e.type,
-      correlationId: e.id,
-    });
+    await this.broker.publish(e);
     return e.id;
   }
   async publishRaw(routingKey: string, body: Buffer, messageId: string) {
-    await this.ch.publish(EVENTS_EXCHANGE, routingKey, body, {
-      persistent: true,
+    await this.broker.publishRaw(EVENTS_EXCHANGE, routingKey, body, {
       messageId,
       contentType: 'application/cloudevents+json',
     });
   }
   async close() {
-    await this.ch.close();
-    await this.conn.close();
+    await this.broker.close();
   }
 }
 

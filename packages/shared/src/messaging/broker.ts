@@ -119,8 +119,32 @@ export function connectBroker(opts: BrokerOptions): Broker {
   });
   channel.on('error', (err) => logger.error({ err: err.message }, 'publish channel setup failed'));
 
+  /**
+   * amqp-connection-manager re-sends a message whose channel closed before the confirm only when
+   * it noticed the close first; amqplib fails the pending confirms before announcing the close,
+   * so a publish in flight during a connection loss is rejected instead. It is sent again here
+   * until confirmed or PUBLISH_TIMEOUT_MS has passed (a duplicate carries the same id and is
+   * deduplicated downstream).
+   */
   async function publishRaw(exchange: string, routingKey: string, body: Buffer, props: Options.Publish) {
-    await channel.publish(exchange, routingKey, body, { persistent: true, ...props });
+    const deadline = Date.now() + opts.publishTimeoutMs;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await channel.publish(exchange, routingKey, body, {
+          persistent: true,
+          ...props,
+          timeout: Math.max(1, deadline - Date.now()),
+        });
+        break;
+      } catch (err) {
+        if (closing || Date.now() + 250 >= deadline) throw err;
+        logger.warn(
+          { err: (err as Error).message, attempt, routingKey },
+          'publish not confirmed; sending again',
+        );
+        await new Promise((r) => setTimeout(r, Math.min(2000, 100 * attempt)));
+      }
+    }
     metrics?.published.inc({ exchange: exchange || '(default)', routing_key: routingKey });
   }
 
