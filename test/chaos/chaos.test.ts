@@ -179,22 +179,27 @@ describe('the suite under faults', () => {
     });
   });
 
-  test('login-history database unavailable for 20 s: retried with delay, not dead-lettered, not lost', async () => {
-    await scenario('Postgres down 20 s (login-history)', async ({ h }) => {
-      const admin = createDb<any>(h.dbUrls['login-history'].replace(/\/[^/]+$/, '/postgres'), { max: 1 });
-      const db = new URL(h.dbUrls['login-history']).pathname.slice(1);
-      try {
-        await sql`alter database ${sql.id(db)} allow_connections false`.execute(admin);
-        await sql`select pg_terminate_backend(pid) from pg_stat_activity where datname = ${db}`.execute(
-          admin,
-        );
-        await new Promise((r) => setTimeout(r, 20_000));
-      } finally {
-        await sql`alter database ${sql.id(db)} allow_connections true`.execute(admin);
-        await admin.destroy();
-      }
-    });
-  });
+  test.each(['login-history', 'account-guard'] as const)(
+    "%s's database unavailable for 20 s: retried with delay, not dead-lettered, not lost",
+    async (service) => {
+      await scenario(`Postgres down 20 s (${service})`, async ({ h }) => {
+        const url = h.dbUrls[service];
+        const admin = createDb<any>(url.replace(/\/[^/]+$/, '/postgres'), { max: 1 });
+        const db = new URL(url).pathname.slice(1);
+        try {
+          // Refuses new connections and ends the open ones: the database is gone for the service.
+          await sql`alter database ${sql.id(db)} allow_connections false`.execute(admin);
+          await sql`select pg_terminate_backend(pid) from pg_stat_activity where datname = ${db}`.execute(
+            admin,
+          );
+          await new Promise((r) => setTimeout(r, 20_000));
+        } finally {
+          await sql`alter database ${sql.id(db)} allow_connections true`.execute(admin);
+          await admin.destroy();
+        }
+      });
+    },
+  );
 
   test('SMTP down for a while: locks and kicks are not delayed, emails arrive once each after it returns', async () => {
     const { h } = await scenario(

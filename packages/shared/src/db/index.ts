@@ -21,9 +21,12 @@ export function createDb<DB>(
     connectionTimeoutMillis: 5000,
     idleTimeoutMillis: 30000,
   });
-  // An idle client's error (server restarted, connection terminated) must not crash the process;
-  // the pool drops that client and the next query gets a fresh one.
+  // A connection's error (server restarted, connection terminated) must not crash the process:
+  // the pool handles idle clients, but a checked-out client between two queries (inside a
+  // transaction, holding a session lock) emits 'error' with nobody listening. Its next query
+  // fails instead, and the pool replaces it.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
 }
 
