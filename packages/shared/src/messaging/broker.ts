@@ -4,7 +4,7 @@ import { EventOf, MessageType, exchangeFor } from '../contracts';
 import { redactUrl } from '../config';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
-import { TopologyOptions, WorkQueue, declareTopology } from './topology';
+import { QueueDeclarer, TopologyOptions, WorkQueue, declareTopology } from './topology';
 
 export interface BrokerOptions {
   url: string;
@@ -22,6 +22,8 @@ export interface Broker {
   readonly topology: TopologyOptions;
   readonly logger: Logger;
   readonly metrics?: Metrics;
+  /** Declares queues tolerantly (see declareTopology). */
+  readonly declarer: QueueDeclarer;
   /** Resolves once the broker confirmed the message (persistent, on a confirm channel). */
   publish<T extends MessageType>(event: EventOf<T>): Promise<void>;
   publishRaw(exchange: string, routingKey: string, body: Buffer, props: Options.Publish): Promise<void>;
@@ -102,13 +104,22 @@ export function connectBroker(opts: BrokerOptions): Broker {
     });
   };
 
+  const declarer: QueueDeclarer = {
+    open: async () => {
+      const model = connection.connection;
+      if (!model) throw new Error('not connected to RabbitMQ');
+      return model.createChannel();
+    },
+    warn: (details, message) => logger.warn(details, message),
+  };
+
   let publishChannel: Channel | undefined;
   const channel: ChannelWrapper = connection.createChannel({
     name: `${opts.name}-publish`,
     confirm: true,
     publishTimeout: opts.publishTimeoutMs,
     setup: async (ch: ConfirmChannel) => {
-      await declareTopology(ch, opts.queues, opts.topology);
+      await declareTopology(ch, opts.queues, opts.topology, declarer);
       publishChannel = ch;
       publishChannelOpen = true;
       ch.on('close', () => {
@@ -150,6 +161,7 @@ export function connectBroker(opts: BrokerOptions): Broker {
 
   return {
     connection,
+    declarer,
     queues: opts.queues,
     topology: opts.topology,
     logger,

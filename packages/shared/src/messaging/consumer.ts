@@ -157,7 +157,7 @@ export function startConsumer<T extends MessageType>(broker: Broker, spec: Consu
     name: `consume-${queue}`,
     confirm: false,
     setup: async (channel: ConfirmChannel) => {
-      await declareTopology(channel, broker.queues, broker.topology);
+      await declareTopology(channel, broker.queues, broker.topology, broker.declarer);
       if (stopping) return;
       await channel.prefetch(spec.prefetch);
       const { consumerTag } = await channel.consume(queue, (msg) => onMessage(channel, msg), {

@@ -1,4 +1,4 @@
-import type { Channel } from 'amqplib';
+import type { Channel, Options } from 'amqplib';
 import { COMMANDS_EXCHANGE, EVENTS_EXCHANGE } from '../contracts';
 
 export type QueueType = 'quorum' | 'classic';
@@ -42,11 +42,47 @@ export const DEAD_LETTER_SUFFIX = '.dead-letter';
  * consumer to the dead-letter queue with the reason in headers; a message that crashes consumers
  * over and over is dead-lettered there by the broker itself (quorum `x-delivery-limit`).
  */
+export interface QueueDeclarer {
+  /** A short-lived channel: a refused declaration closes only it. */
+  open(): Promise<Channel>;
+  warn(details: Record<string, unknown>, message: string): void;
+}
+
+/**
+ * Declares a queue on a channel of its own. A queue that already exists with other arguments
+ * (declared by an older version, or with other QUEUE_TYPE/DELIVERY_LIMIT settings) is refused by
+ * the broker with 406; it is then used as it is, with a warning, rather than keeping the service
+ * down — moving to new arguments means draining and deleting the old queue.
+ */
+async function assertQueueTolerant(
+  d: QueueDeclarer,
+  name: string,
+  options: Options.AssertQueue,
+): Promise<void> {
+  const ch = await d.open();
+  ch.on('error', () => undefined);
+  try {
+    await ch.assertQueue(name, options);
+    await ch.close();
+  } catch (err) {
+    if ((err as { code?: number }).code !== 406) throw err;
+    d.warn(
+      { queue: name, wanted: options.arguments, broker: (err as Error).message },
+      'queue exists with other arguments; using it as it is (drain and delete it to apply the new ones)',
+    );
+  }
+}
+
 export async function declareTopology(
   ch: Channel,
   queues: WorkQueue[],
   opts: TopologyOptions,
+  declarer?: QueueDeclarer,
 ): Promise<void> {
+  const assertQueue = (name: string, options: Options.AssertQueue) =>
+    declarer
+      ? assertQueueTolerant(declarer, name, options)
+      : ch.assertQueue(name, options).then(() => undefined);
   const typeArg = { 'x-queue-type': opts.queueType };
   // Quorum queues dead-letter at-least-once (RabbitMQ ≥ 3.10): a message leaving a retry queue
   // (TTL) or the work queue (delivery limit) stays there until the target queue confirmed it, so
@@ -58,8 +94,8 @@ export async function declareTopology(
   for (const ex of EXCHANGES) await ch.assertExchange(ex.name, ex.type, { durable: true });
   for (const q of queues) {
     const dlq = deadLetterQueueName(q.name);
-    await ch.assertQueue(dlq, { durable: true, arguments: typeArg });
-    await ch.assertQueue(q.name, {
+    await assertQueue(dlq, { durable: true, arguments: typeArg });
+    await assertQueue(q.name, {
       durable: true,
       arguments: {
         ...typeArg,
@@ -70,7 +106,7 @@ export async function declareTopology(
       },
     });
     for (const delay of opts.retryDelaysMs) {
-      await ch.assertQueue(retryQueueName(q.name, delay), {
+      await assertQueue(retryQueueName(q.name, delay), {
         durable: true,
         arguments: {
           ...typeArg,

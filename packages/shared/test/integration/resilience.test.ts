@@ -109,6 +109,22 @@ describe('the shared runtime under broker and process faults', () => {
     }
   });
 
+  test('when a queue already exists with other arguments, then the service warns and uses it as it is', async () => {
+    const conn = await amqplib.connect(vhost.url);
+    const ch = await conn.createChannel();
+    await ch.assertQueue('relay.login.succeeded', { durable: true, arguments: { 'x-queue-type': 'quorum' } });
+    await conn.close();
+    const relay = await startRelay(testEnv({ AMQP_URL: vhost.url, RELAY_SOURCE: 'relay' }));
+    try {
+      await waitUntil(() => relay.svc.consumers.every((c) => c.isConnected()), 20000, 'consuming');
+      const e = login('pc');
+      await publishRaw(vhost.url, EVENTS_EXCHANGE, LOGIN_SUCCEEDED, e);
+      await waitUntil(() => relay.handled.includes(e.id), 20000, 'handled');
+    } finally {
+      await relay.svc.stop();
+    }
+  });
+
   test('when SIGTERM arrives during a slow handler, then it finishes, its message is acked, and nothing is redelivered after restart', async () => {
     const env = {
       ...process.env,
