@@ -138,7 +138,7 @@ async function main() {
     `simulate: ${accounts} accounts, ${set} with a chosen policy (${values.policies}); others use DEFAULT_POLICY`,
   );
 
-  const conn = await amqplib.connect(values.amqp!);
+  const conn = await amqplib.connect(values.amqp!, { noDelay: true });
   const observe = await conn.createChannel();
   const { queue } = await observe.assertQueue('', { exclusive: true, autoDelete: true });
   await observe.bindQueue(queue, EVENTS_EXCHANGE, 'login.recorded');

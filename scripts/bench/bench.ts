@@ -189,7 +189,7 @@ async function rabbitmqctl(...args: string[]) {
 
 async function baseline(vhostUrl: string): Promise<{ max: WindowResult; capacity: number }> {
   const exchange = 'bench.relay';
-  const conn = await amqplib.connect(vhostUrl);
+  const conn = await amqplib.connect(vhostUrl, { noDelay: true });
   const setup = await conn.createChannel();
   await setup.assertExchange(exchange, 'topic', { durable: true });
   for (const hop of ['hop1', 'hop2', 'hop3']) {
@@ -272,7 +272,7 @@ async function suiteRun(vhostUrl: string, runId: string) {
   for (const k of ['SMTP_URL', 'MAIL_FROM', 'TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM'])
     delete env[k];
   let suite: Suite | undefined;
-  const conn = await amqplib.connect(vhostUrl);
+  const conn = await amqplib.connect(vhostUrl, { noDelay: true });
   try {
     suite = await startSuite({
       env,

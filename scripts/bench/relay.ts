@@ -12,7 +12,7 @@ async function main() {
   const toKey = process.env.TO_KEY;
   const exchange = process.env.EXCHANGE!;
   const prefetch = Number(process.env.PREFETCH ?? 200);
-  const conn = await amqplib.connect(url);
+  const conn = await amqplib.connect(url, { noDelay: true });
   const consume = await conn.createChannel();
   const publish = await conn.createConfirmChannel();
   await consume.prefetch(prefetch);

@@ -86,7 +86,11 @@ export class Observer {
   private ch: ChannelWrapper;
   private byKey = new Map<string, Map<string, Seen>>();
   constructor(url: string) {
-    this.conn = amqp.connect([url], { reconnectTimeInSeconds: 0.5, heartbeatIntervalInSeconds: 5 });
+    this.conn = amqp.connect([url], {
+      reconnectTimeInSeconds: 0.5,
+      heartbeatIntervalInSeconds: 5,
+      connectionOptions: { noDelay: true },
+    });
     this.ch = this.conn.createChannel({
       confirm: false,
       setup: async (c: ConfirmChannel) => {

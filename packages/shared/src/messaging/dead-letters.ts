@@ -48,7 +48,7 @@ function describe(m: GetMessage, bodyLimit: number): DeadLetter {
 }
 
 async function withChannel<T>(url: string, fn: (ch: amqplib.ConfirmChannel) => Promise<T>): Promise<T> {
-  const conn = await amqplib.connect(url);
+  const conn = await amqplib.connect(url, { noDelay: true });
   // The failing operation's promise carries the error; without listeners it would also be thrown.
   conn.on('error', () => undefined);
   try {

@@ -84,7 +84,7 @@ export class MessageCollector {
     url: string,
     bindings: { exchange: string; routingKey: string }[],
   ): Promise<MessageCollector> {
-    const conn = await amqplib.connect(url);
+    const conn = await amqplib.connect(url, { noDelay: true });
     conn.on('error', () => undefined);
     const c = new MessageCollector(conn);
     const ch = await conn.createChannel();
@@ -148,7 +148,7 @@ export async function publishRaw(
   content: Buffer | string | object,
   props: amqplib.Options.Publish = {},
 ): Promise<void> {
-  const conn = await amqplib.connect(url);
+  const conn = await amqplib.connect(url, { noDelay: true });
   try {
     const ch = await conn.createConfirmChannel();
     const body = Buffer.isBuffer(content)
