@@ -120,7 +120,7 @@ export async function start(source: NodeJS.ProcessEnv, deps: AccountGuardDeps = 
       });
 
       return {
-        consumers: [loginRecordedConsumer(ctx, config.PREFETCH)],
+        consumers: [loginRecordedConsumer(ctx)],
         routes: (app) => registerRoutes(app, ctx, verify),
         readiness: [{ name: 'database', check: () => pingDb(db) }],
         info: () => ({ channels: ctx.channelsEnabled }),

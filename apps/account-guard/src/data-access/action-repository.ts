@@ -11,6 +11,20 @@ export async function listActions(db: Executor, loginId: string): Promise<Action
   return db.selectFrom('login_action').selectAll().where('login_id', '=', loginId).orderBy('id').execute();
 }
 
+/** The actions of several logins, by login id (each list in id order). */
+export async function listActionsOf(db: Executor, loginIds: string[]): Promise<Map<string, ActionRow[]>> {
+  const out = new Map<string, ActionRow[]>(loginIds.map((id) => [id, []]));
+  if (loginIds.length === 0) return out;
+  const rows = await db
+    .selectFrom('login_action')
+    .selectAll()
+    .where('login_id', 'in', loginIds)
+    .orderBy('id')
+    .execute();
+  for (const r of rows) out.get(r.login_id)?.push(r);
+  return out;
+}
+
 /**
  * Moves a pending action to its final status. Undefined when it was not pending any more
  * (another replica finished it first), so the caller writes its audit entry only once.

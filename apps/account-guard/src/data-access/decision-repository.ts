@@ -1,21 +1,24 @@
 import type { Insertable } from 'kysely';
 import type { DecisionRow, Executor, LoginDecisionTable } from './schema';
 
-export async function findDecision(db: Executor, loginId: string): Promise<DecisionRow | undefined> {
-  return db.selectFrom('login_decision').selectAll().where('login_id', '=', loginId).executeTakeFirst();
+export async function findDecisions(db: Executor, loginIds: string[]): Promise<Map<string, DecisionRow>> {
+  if (loginIds.length === 0) return new Map();
+  const rows = await db.selectFrom('login_decision').selectAll().where('login_id', 'in', loginIds).execute();
+  return new Map(rows.map((r) => [r.login_id, r]));
 }
 
-/** Undefined when a decision for this login already exists. */
-export async function insertDecision(
+/** Inserts the decisions that do not exist yet and returns those (not the ones that existed). */
+export async function insertDecisions(
   trx: Executor,
-  row: Insertable<LoginDecisionTable>,
-): Promise<DecisionRow | undefined> {
+  rows: Insertable<LoginDecisionTable>[],
+): Promise<DecisionRow[]> {
+  if (rows.length === 0) return [];
   return trx
     .insertInto('login_decision')
-    .values(row)
+    .values(rows)
     .onConflict((oc) => oc.column('login_id').doNothing())
     .returningAll()
-    .executeTakeFirst();
+    .execute();
 }
 
 export async function markAssessedPublished(db: Executor, loginId: string): Promise<void> {
@@ -25,6 +28,35 @@ export async function markAssessedPublished(db: Executor, loginId: string): Prom
     .where('login_id', '=', loginId)
     .where('assessed_published_at', 'is', null)
     .execute();
+}
+
+/** Several logins at once: one UPDATE. */
+export async function markAllAssessedPublished(db: Executor, loginIds: string[]): Promise<void> {
+  if (loginIds.length === 0) return;
+  await db
+    .updateTable('login_decision')
+    .set({ assessed_published_at: new Date() })
+    .where('login_id', 'in', loginIds)
+    .where('assessed_published_at', 'is', null)
+    .execute();
+}
+
+/**
+ * `lockDecision` for several logins, in one statement (rows locked in login id order): returns
+ * the ids of those whose login.assessed is not published yet. Whoever holds these rows is the one
+ * publishing their login.assessed.
+ */
+export async function lockUnpublishedDecisions(trx: Executor, loginIds: string[]): Promise<string[]> {
+  if (loginIds.length === 0) return [];
+  const rows = await trx
+    .selectFrom('login_decision')
+    .select('login_id')
+    .where('login_id', 'in', loginIds)
+    .where('assessed_published_at', 'is', null)
+    .orderBy('login_id')
+    .forUpdate()
+    .execute();
+  return rows.map((r) => r.login_id);
 }
 
 /**
