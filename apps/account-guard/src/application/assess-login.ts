@@ -13,14 +13,12 @@ import {
   isTransientDbError,
   loginIdOf,
 } from '@account-security/shared';
-import { insertActions, listActions, listActionsOf } from '../data-access/action-repository';
+import { completeCommands, insertActions, listActionsOf } from '../data-access/action-repository';
 import { AuditEntry, appendAudit } from '../data-access/audit-repository';
 import {
   findDecisions,
   insertDecisions,
-  lockDecision,
-  lockUnpublishedDecisions,
-  markAllAssessedPublished,
+  lockDecisions,
   markAssessedPublished,
 } from '../data-access/decision-repository';
 import { findLocks, insertLocks, serializeAccounts, toLockState } from '../data-access/lock-repository';
@@ -31,7 +29,7 @@ import { PlannedAction, addressFor, lockReason } from '../domain/policy';
 import { defaultSettings } from '../domain/settings';
 import { NoticeFacts, renderInGame, renderKickMessage } from '../domain/templates';
 import type { LoginFacts, ProtectionSettings } from '../domain/types';
-import { carryOutCommand, inPublishOrder } from './commands';
+import { commandAudit, confirmedStatus, inPublishOrder } from './commands';
 import { AppContext, SOURCE } from './context';
 import { CommandPayload, DeliveryPayload, commandOf, isDelivery } from './payloads';
 
@@ -43,9 +41,6 @@ type LoginRecorded = EventOf<typeof LOGIN_RECORDED>;
  */
 const COMMAND_GRACE_MS = 60_000;
 
-/** Logins of one batch whose broker commands are carried out at the same time (each holds a connection). */
-const COMMAND_CONCURRENCY = 4;
-
 /** One login of a batch: the first delivery of its id (duplicates share it). */
 interface Login {
   loginId: string;
@@ -54,8 +49,14 @@ interface Login {
   facts: LoginFacts;
 }
 
+/** What login.assessed tells of a decision. */
+type Decision = Pick<
+  DecisionRow,
+  'login_id' | 'account_id' | 'session_id' | 'verdict' | 'reasons' | 'policy' | 'assessed_published_at'
+>;
+
 interface Decided {
-  decision: DecisionRow;
+  decision: Decision;
   actions: ActionRow[];
   created: boolean;
 }
@@ -75,14 +76,13 @@ const pendingCommand = (a: ActionRow) => a.status === 'pending' && !isDelivery(a
  *    decided in login-time order, so a later login of an account sees an earlier one's lock. A
  *    login already decided (a redelivery) is decided nothing new; the same login twice in the
  *    batch is decided once.
- * 2. After the commit, a decision without broker commands (the common case) only needs its
- *    login.assessed: published for all such logins at once under their decision rows' locks, and
- *    remembered in one UPDATE. A decision with broker commands goes the careful way, one login
- *    per transaction that holds its decision row locked (so duplicates arriving at the same time
- *    wait, then find everything done): its pending commands are published on confirm and marked
- *    done, in order, then login.assessed is published once and remembered. All ids are
- *    deterministic (login id + type + channel), so the re-publish that follows a crash between
- *    confirm and commit is a duplicate that consumers drop.
+ * 2. After the commit, a second transaction for the batch holds the decision rows of its
+ *    unfinished logins locked (so duplicates arriving at the same time, in another batch or
+ *    replica, wait and then find everything done). A decision without broker commands (the common
+ *    case) only needs its login.assessed; one with commands has them published on confirm in
+ *    order first. What the broker confirmed is marked done, audited and remembered with one
+ *    statement per table. All ids are deterministic (login id + type + channel), so the
+ *    re-publish that follows a crash between confirm and commit is a duplicate consumers drop.
  * 3. Email and SMS stay pending for the outbox worker, woken now. A delivery is acked when its
  *    entry here is undefined: lock, kick and login.assessed are confirmed and the notifications
  *    are durable, so a slow or dead SMTP server never holds the message or the kick. A delivery
@@ -102,30 +102,20 @@ export async function handleLoginBatch(
   const unique = [...logins.values()].map((l) => l.login);
 
   const { decided, failed } = await decideAll(ctx, unique);
-  const quick: { login: Login; decided: Decided }[] = [];
-  const careful: Login[] = [];
+  const todo: { login: Login; decided: Decided }[] = [];
   for (const login of unique) {
     const d = decided.get(login.loginId);
     if (!d) continue;
     report(ctx, login, d);
-    if (d.actions.some(pendingCommand)) careful.push(login);
-    else if (d.created) quick.push({ login, decided: d });
-    else if (!d.decision.assessed_published_at) careful.push(login);
-    // else: a redelivery of a login whose every effect is done already.
+    // A redelivery of a login whose every effect is done already has nothing left to do.
+    if (d.created || !d.decision.assessed_published_at || d.actions.some(pendingCommand))
+      todo.push({ login, decided: d });
   }
+  for (const [loginId, err] of await carryOut(ctx, todo)) failed.set(loginId, err);
 
-  const [quickFailed, carefulFailed] = await Promise.all([
-    publishAssessed(ctx, quick),
-    carryOutAll(ctx, careful),
-  ]);
-  for (const [loginId, err] of [...quickFailed, ...carefulFailed]) failed.set(loginId, err);
-
-  if (
-    [...decided.values()].some(
-      (d) => d.created && d.actions.some((a) => a.status === 'pending' && isDelivery(a)),
-    )
-  )
-    ctx.wakeWorker();
+  const deliveries = (d: Decided) =>
+    d.created && d.actions.some((a) => a.status === 'pending' && isDelivery(a));
+  if ([...decided.values()].some(deliveries)) ctx.wakeWorker();
 
   const errors: (Error | undefined)[] = items.map(() => undefined);
   for (const [loginId, err] of failed) for (const i of logins.get(loginId)!.indexes) errors[i] = err;
@@ -268,7 +258,7 @@ async function decideLogins(trx: Executor, ctx: AppContext, logins: Login[]): Pr
       policy: settings.policy,
     })),
   );
-  if (inserted.length !== decisions.length) {
+  if (inserted !== decisions.length) {
     // Unreachable while the account locks hold (the same login always has the same account);
     // a retry finds the other decision.
     throw new Error('a login of this batch was decided concurrently elsewhere');
@@ -304,7 +294,18 @@ async function decideLogins(trx: Executor, ctx: AppContext, logins: Login[]): Pr
   const actions = await insertActions(trx, rows);
   await appendAudit(trx, audits);
 
-  for (const decision of inserted) out.set(decision.login_id, { decision, actions: [], created: true });
+  for (const { login, settings, assessment, plan } of decisions) {
+    const decision: Decision = {
+      login_id: login.loginId,
+      account_id: login.accountId,
+      session_id: login.sessionId,
+      verdict: assessment.verdict,
+      reasons: plan.reasons,
+      policy: settings.policy,
+      assessed_published_at: null,
+    };
+    out.set(login.loginId, { decision, actions: [], created: true });
+  }
   for (const a of actions) out.get(a.login_id)!.actions.push(a);
   return out;
 }
@@ -345,100 +346,91 @@ function actionRows(
 }
 
 /**
- * login.assessed for decisions without broker commands, all at once: their decision rows are
- * locked in one statement (a duplicate going the careful way waits, then finds it published),
- * the events published concurrently and confirmed, the published ones remembered in one UPDATE.
- * Returns the logins that failed.
+ * After the decisions are committed: one transaction holds the decision rows of the batch's
+ * unfinished logins locked (a concurrent duplicate, or the outbox worker, waits and then finds
+ * everything done) while each login's pending broker commands are published in order, each
+ * confirmed before the next, followed by its login.assessed. Accounts go concurrently, an
+ * account's logins one after the other in login-time order. The commands confirmed are then
+ * marked done and audited, and the login.assessed remembered, with one statement per table. A
+ * login without commands (the common case) costs only its publish. Returns the logins that failed:
+ * what they published unremembered goes out again on their retry, with the same ids.
  */
-async function publishAssessed(
+async function carryOut(
   ctx: AppContext,
-  logins: { login: Login; decided: Decided }[],
+  todo: { login: Login; decided: Decided }[],
 ): Promise<Map<string, Error>> {
   const failed = new Map<string, Error>();
-  if (logins.length === 0) return failed;
+  if (todo.length === 0) return failed;
+  let done: ActionRow[] = [];
   try {
     await ctx.db.transaction().execute(async (trx) => {
-      const open = new Set(
-        await lockUnpublishedDecisions(
-          trx,
-          logins.map((l) => l.login.loginId),
-        ),
+      const locked = await lockDecisions(
+        trx,
+        todo.map((t) => t.login.loginId),
       );
-      const published: string[] = [];
+      // Only logins that had commands pending can have had them carried out by someone else
+      // between the decision and the lock: those are read again.
+      const current = await listActionsOf(
+        trx,
+        todo.filter((t) => t.decided.actions.some(pendingCommand)).map((t) => t.login.loginId),
+      );
+      const confirmed: number[] = [];
+      const assessed: string[] = [];
+      const publishFor = async ({ login, decided }: { login: Login; decided: Decided }) => {
+        const decision = { ...decided.decision, ...locked.get(login.loginId)! };
+        let actions = current.get(login.loginId) ?? decided.actions;
+        for (const row of inPublishOrder(actions.filter(pendingCommand))) {
+          const command = commandOf(row);
+          if (!command) continue;
+          await ctx.broker.publish(command.event);
+          confirmed.push(row.id);
+          actions = actions.map((a) => (a.id === row.id ? { ...a, status: confirmedStatus(a) } : a));
+        }
+        if (!decision.assessed_published_at) {
+          const data = assessedData(decision, actions);
+          await ctx.broker.publish(followUp(login.event, LOGIN_ASSESSED, data, { source: SOURCE }));
+          assessed.push(login.loginId);
+        }
+      };
       await Promise.all(
-        logins
-          .filter(({ login }) => open.has(login.loginId))
-          .map(async ({ login, decided }) => {
+        byAccountInTimeOrder(todo).map(async (list) => {
+          for (const t of list) {
             try {
-              const data = assessedData(decided.decision, decided.actions);
-              await ctx.broker.publish(followUp(login.event, LOGIN_ASSESSED, data, { source: SOURCE }));
-              published.push(login.loginId);
+              await publishFor(t);
             } catch (err) {
-              failed.set(login.loginId, asError(err));
+              failed.set(t.login.loginId, asError(err));
             }
-          }),
+          }
+        }),
       );
-      await markAllAssessedPublished(trx, published);
+      done = await completeCommands(trx, confirmed);
+      await appendAudit(
+        trx,
+        done.flatMap((row) => commandAudit(row) ?? []),
+      );
+      await markAssessedPublished(trx, assessed);
     });
   } catch (err) {
-    // Not remembered: the retries publish them again, with the same ids.
-    for (const { login } of logins) failed.set(login.loginId, asError(err));
+    for (const { login } of todo) failed.set(login.loginId, asError(err));
+    return failed;
   }
+  const inGame = done.filter((a) => a.type === 'notify').length;
+  if (inGame) ctx.metrics.notifications.inc({ channel: 'in_game', outcome: 'sent' }, inGame);
   return failed;
 }
 
-/**
- * The careful way, for logins with broker commands: each account's logins one after the other in
- * login-time order (its notice before its kick, an earlier login's commands before a later one's),
- * a few accounts at a time. Returns the logins that failed.
- */
-async function carryOutAll(ctx: AppContext, logins: Login[]): Promise<Map<string, Error>> {
-  const failed = new Map<string, Error>();
-  const byAccount = new Map<string, Login[]>();
-  for (const l of [...logins].sort((a, b) => Date.parse(a.facts.at) - Date.parse(b.facts.at))) {
-    const list = byAccount.get(l.facts.accountId) ?? [];
-    list.push(l);
-    byAccount.set(l.facts.accountId, list);
+function byAccountInTimeOrder<T extends { login: Login }>(items: T[]): T[][] {
+  const byAccount = new Map<string, T[]>();
+  const ordered = [...items].sort((a, b) => Date.parse(a.login.facts.at) - Date.parse(b.login.facts.at));
+  for (const item of ordered) {
+    const list = byAccount.get(item.login.facts.accountId);
+    if (list) list.push(item);
+    else byAccount.set(item.login.facts.accountId, [item]);
   }
-  const queue = [...byAccount.values()];
-  const worker = async () => {
-    for (let next = queue.shift(); next; next = queue.shift()) {
-      for (const login of next) {
-        try {
-          await carryOut(ctx, login);
-        } catch (err) {
-          failed.set(login.loginId, asError(err));
-        }
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(COMMAND_CONCURRENCY, queue.length) }, worker));
-  return failed;
+  return [...byAccount.values()];
 }
 
-/**
- * One carrier per login at a time: the decision row stays locked while its commands and
- * login.assessed are published, so a concurrent duplicate waits and then finds nothing to do.
- */
-async function carryOut(ctx: AppContext, { loginId, event }: Login): Promise<void> {
-  let inGameSent = 0;
-  await ctx.db.transaction().execute(async (trx) => {
-    const locked = (await lockDecision(trx, loginId))!;
-    const current = await listActions(trx, loginId);
-    for (const row of inPublishOrder(current.filter(pendingCommand))) {
-      const command = commandOf(row);
-      if (command && (await carryOutCommand(ctx, trx, row, command)) && row.type === 'notify') inGameSent++;
-    }
-    if (!locked.assessed_published_at) {
-      const data = assessedData(locked, await listActions(trx, loginId));
-      await ctx.broker.publish(followUp(event, LOGIN_ASSESSED, data, { source: SOURCE }));
-      await markAssessedPublished(trx, loginId);
-    }
-  });
-  if (inGameSent) ctx.metrics.notifications.inc({ channel: 'in_game', outcome: 'sent' }, inGameSent);
-}
-
-function assessedData(decision: DecisionRow, actions: ActionRow[]): LoginAssessedData {
+function assessedData(decision: Decision, actions: ActionRow[]): LoginAssessedData {
   return {
     accountId: decision.account_id,
     sessionId: decision.session_id,

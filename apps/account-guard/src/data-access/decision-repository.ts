@@ -7,31 +7,22 @@ export async function findDecisions(db: Executor, loginIds: string[]): Promise<M
   return new Map(rows.map((r) => [r.login_id, r]));
 }
 
-/** Inserts the decisions that do not exist yet and returns those (not the ones that existed). */
+/** Inserts the decisions that do not exist yet; returns how many it inserted. */
 export async function insertDecisions(
   trx: Executor,
   rows: Insertable<LoginDecisionTable>[],
-): Promise<DecisionRow[]> {
-  if (rows.length === 0) return [];
-  return trx
+): Promise<number> {
+  if (rows.length === 0) return 0;
+  const r = await trx
     .insertInto('login_decision')
     .values(rows)
     .onConflict((oc) => oc.column('login_id').doNothing())
-    .returningAll()
-    .execute();
+    .executeTakeFirst();
+  return Number(r.numInsertedOrUpdatedRows ?? 0);
 }
 
-export async function markAssessedPublished(db: Executor, loginId: string): Promise<void> {
-  await db
-    .updateTable('login_decision')
-    .set({ assessed_published_at: new Date() })
-    .where('login_id', '=', loginId)
-    .where('assessed_published_at', 'is', null)
-    .execute();
-}
-
-/** Several logins at once: one UPDATE. */
-export async function markAllAssessedPublished(db: Executor, loginIds: string[]): Promise<void> {
+/** Remembers that these logins' login.assessed were confirmed: one UPDATE. */
+export async function markAssessedPublished(db: Executor, loginIds: string[]): Promise<void> {
   if (loginIds.length === 0) return;
   await db
     .updateTable('login_decision')
@@ -42,21 +33,23 @@ export async function markAllAssessedPublished(db: Executor, loginIds: string[])
 }
 
 /**
- * `lockDecision` for several logins, in one statement (rows locked in login id order): returns
- * the ids of those whose login.assessed is not published yet. Whoever holds these rows is the one
- * publishing their login.assessed.
+ * `lockDecision` for several logins in one statement, returning whether their login.assessed is
+ * published; the rows are locked in login id order, so two transactions locking overlapping sets
+ * cannot deadlock.
  */
-export async function lockUnpublishedDecisions(trx: Executor, loginIds: string[]): Promise<string[]> {
-  if (loginIds.length === 0) return [];
+export async function lockDecisions(
+  trx: Executor,
+  loginIds: string[],
+): Promise<Map<string, Pick<DecisionRow, 'assessed_published_at'>>> {
+  if (loginIds.length === 0) return new Map();
   const rows = await trx
     .selectFrom('login_decision')
-    .select('login_id')
+    .select(['login_id', 'assessed_published_at'])
     .where('login_id', 'in', loginIds)
-    .where('assessed_published_at', 'is', null)
     .orderBy('login_id')
     .forUpdate()
     .execute();
-  return rows.map((r) => r.login_id);
+  return new Map(rows.map((r) => [r.login_id, r]));
 }
 
 /**
