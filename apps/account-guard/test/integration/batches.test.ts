@@ -11,6 +11,7 @@ import { TestDatabase, createTestDatabase, testEnv, waitUntil } from '@account-s
 import { sql } from 'kysely';
 import { Registry } from 'prom-client';
 import { handleLoginBatch } from '../../src/application/assess-login';
+import { lockDecision } from '../../src/data-access/decision-repository';
 import type { AppContext } from '../../src/application/context';
 import { createAppMetrics } from '../../src/application/metrics';
 import { loadAccountGuardConfig } from '../../src/config';
@@ -296,6 +297,83 @@ describe('login.recorded in batches', () => {
     expect(assessedOf(lost.correlationid!)).toHaveLength(1);
     expect((await decision(lost.correlationid!))!.assessed_published_at).not.toBeNull();
     expect(published.filter((e) => e.type === 'login.assessed')).toHaveLength(3);
+  });
+
+  test('when a command of one login is not confirmed, then what was confirmed stays done, only that login fails, and its redelivery finishes it once', async () => {
+    const acc = accountIdFor('kick-unconfirmed');
+    await protect(acc, 'kick');
+    const login = loginRecorded({ accountId: acc, country: 'JP' });
+    const other = loginRecorded({ accountId: accountIdFor('kick-other'), country: 'KR' });
+    refuse.add(followUpId(login.correlationid!, 'session.kick'));
+
+    const results = await batch(login, other);
+    expect(results[0]!.message).toBe('publish not confirmed');
+    expect(results[1]).toBeUndefined();
+    const statuses = async () =>
+      (
+        await database.db
+          .selectFrom('login_action')
+          .select(['type', 'status'])
+          .where('login_id', '=', login.correlationid!)
+          .orderBy('id')
+          .execute()
+      ).map((a) => `${a.type}:${a.status}`);
+    expect(await statuses()).toEqual(['notify:sent', 'kick:pending']);
+    expect(assessedOf(login.correlationid!)).toEqual([]);
+    expect(assessedOf(other.correlationid!)).toHaveLength(1);
+
+    expect(await batch(login)).toEqual([undefined]);
+    expect(await statuses()).toEqual(['notify:sent', 'kick:done']);
+    expect(about('player.message', acc)).toHaveLength(1);
+    expect(about('session.kick', acc)).toHaveLength(1);
+    expect(assessedOf(login.correlationid!)[0]!.data).toMatchObject({
+      actions: [
+        { type: 'notify', channel: 'in_game', status: 'sent' },
+        { type: 'kick', status: 'done' },
+      ],
+    });
+    expect(await auditOf(acc)).toEqual(['notification_sent', 'session_kicked']);
+  });
+
+  test('when another carrier holds a login, then its redelivery in a batch waits for it and carries out nothing again', async () => {
+    const acc = accountIdFor('held');
+    await protect(acc, 'kick');
+    const login = loginRecorded({ accountId: acc, country: 'JP' });
+    refuse.add(followUpId(login.correlationid!, 'session.kick'));
+    await batch(login);
+    expect(about('session.kick', acc)).toEqual([]);
+
+    // Another replica carrying out the same login: it holds the decision row while it publishes.
+    let release!: () => void;
+    let holding = false;
+    const other = database.db.transaction().execute(async (trx) => {
+      await lockDecision(trx, login.correlationid!);
+      holding = true;
+      await new Promise<void>((r) => (release = r));
+      await trx
+        .updateTable('login_action')
+        .set({ status: 'done', completed_at: new Date() })
+        .where('login_id', '=', login.correlationid!)
+        .where('type', '=', 'kick')
+        .execute();
+      await trx
+        .updateTable('login_decision')
+        .set({ assessed_published_at: new Date() })
+        .where('login_id', '=', login.correlationid!)
+        .execute();
+    });
+    await waitUntil(() => holding);
+    const trusted = loginRecorded({ accountId: accountIdFor('held-other'), country: 'KR' });
+    let settled = false;
+    const redelivery = batch(login, trusted).finally(() => (settled = true));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(settled).toBe(false);
+    release();
+    await other;
+    expect(await redelivery).toEqual([undefined, undefined]);
+    expect(about('session.kick', acc)).toEqual([]);
+    expect(assessedOf(login.correlationid!)).toEqual([]);
+    expect(assessedOf(trusted.correlationid!)).toHaveLength(1);
   });
 
   test('when batches with the same accounts in opposite orders run at once, they neither deadlock nor decide or publish anything twice', async () => {
