@@ -15,15 +15,11 @@ import {
 } from '@account-security/shared';
 import { completeCommands, insertActions, listActionsOf } from '../data-access/action-repository';
 import { AuditEntry, appendAudit } from '../data-access/audit-repository';
-import {
-  findDecisions,
-  insertDecisions,
-  lockDecisions,
-  markAssessedPublished,
-} from '../data-access/decision-repository';
-import { findLocks, insertLocks, serializeAccounts, toLockState } from '../data-access/lock-repository';
+import { insertDecisions, lockDecisions, markAssessedPublished } from '../data-access/decision-repository';
+import { readBatchState } from '../data-access/batch-repository';
+import { insertLocks, serializeAccounts, toLockState } from '../data-access/lock-repository';
 import type { ActionRow, DecisionRow, Executor, NewAction } from '../data-access/schema';
-import { findSettingsOf, toSettings } from '../data-access/settings-repository';
+import { toSettings } from '../data-access/settings-repository';
 import { AccountState, LoginDecision, decideInOrder } from '../domain/decide';
 import { PlannedAction, addressFor, lockReason } from '../domain/policy';
 import { defaultSettings } from '../domain/settings';
@@ -201,19 +197,19 @@ async function decideAll(
 
 /**
  * The decision transaction: every account of the batch locked at once, then what exists read
- * in one query per table, the new decisions computed in code and written with one insert per
- * table. Returns every login's decision, new or found.
+ * in one query, the new decisions computed in code and written with one insert per table.
+ * Returns every login's decision, new or found.
  */
 async function decideLogins(trx: Executor, ctx: AppContext, logins: Login[]): Promise<Map<string, Decided>> {
-  await serializeAccounts(
-    trx,
-    logins.map((l) => l.facts.accountId),
-  );
-  const out = new Map<string, Decided>();
-  const existing = await findDecisions(
+  const accountIds = [...new Set(logins.map((l) => l.facts.accountId))];
+  await serializeAccounts(trx, accountIds);
+  const state = await readBatchState(
     trx,
     logins.map((l) => l.loginId),
+    accountIds,
   );
+  const out = new Map<string, Decided>();
+  const existing = state.decisions;
   if (existing.size > 0) {
     const actions = await listActionsOf(trx, [...existing.keys()]);
     for (const [id, decision] of existing)
@@ -222,17 +218,14 @@ async function decideLogins(trx: Executor, ctx: AppContext, logins: Login[]): Pr
   const fresh = new Map(logins.filter((l) => !existing.has(l.loginId)).map((l) => [l.loginId, l]));
   if (fresh.size === 0) return out;
 
-  const accountIds = [...new Set([...fresh.values()].map((l) => l.facts.accountId))];
-  const stored = await findSettingsOf(trx, accountIds);
-  const locks = await findLocks(trx, accountIds);
   const defaults = defaultSettings({
     policy: ctx.config.DEFAULT_POLICY,
     channels: ctx.config.DEFAULT_CHANNELS,
     locale: ctx.config.DEFAULT_LOCALE,
   });
   const accountOf = (accountId: string): AccountState => {
-    const s = stored.get(accountId);
-    const lock = locks.get(accountId);
+    const s = state.settings.get(accountId);
+    const lock = state.locks.get(accountId);
     return { settings: s ? toSettings(s) : defaults, lock: lock ? toLockState(lock) : null };
   };
   const decisions = decideInOrder({

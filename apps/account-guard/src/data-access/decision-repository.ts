@@ -1,12 +1,6 @@
 import type { Insertable } from 'kysely';
 import type { DecisionRow, Executor, LoginDecisionTable } from './schema';
 
-export async function findDecisions(db: Executor, loginIds: string[]): Promise<Map<string, DecisionRow>> {
-  if (loginIds.length === 0) return new Map();
-  const rows = await db.selectFrom('login_decision').selectAll().where('login_id', 'in', loginIds).execute();
-  return new Map(rows.map((r) => [r.login_id, r]));
-}
-
 /** Inserts the decisions that do not exist yet; returns how many it inserted. */
 export async function insertDecisions(
   trx: Executor,

@@ -30,16 +30,6 @@ export async function findLock(db: Executor, accountId: string): Promise<LockRow
   return db.selectFrom('account_lock').selectAll().where('account_id', '=', accountId).executeTakeFirst();
 }
 
-export async function findLocks(db: Executor, accountIds: string[]): Promise<Map<string, LockRow>> {
-  if (accountIds.length === 0) return new Map();
-  const rows = await db
-    .selectFrom('account_lock')
-    .selectAll()
-    .where('account_id', 'in', accountIds)
-    .execute();
-  return new Map(rows.map((r) => [r.account_id, r]));
-}
-
 export interface NewLock {
   accountId: string;
   lockId: string;

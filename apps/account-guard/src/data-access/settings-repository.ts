@@ -9,16 +9,6 @@ export async function findSettings(db: Executor, accountId: string): Promise<Set
     .executeTakeFirst();
 }
 
-export async function findSettingsOf(db: Executor, accountIds: string[]): Promise<Map<string, SettingsRow>> {
-  if (accountIds.length === 0) return new Map();
-  const rows = await db
-    .selectFrom('protection_settings')
-    .selectAll()
-    .where('account_id', 'in', accountIds)
-    .execute();
-  return new Map(rows.map((r) => [r.account_id, r]));
-}
-
 export async function upsertSettings(
   db: Executor,
   accountId: string,
