@@ -40,8 +40,14 @@ export const configShape = {
   ...serviceConfigShape,
   PORT: serviceConfigShape.PORT.default(3003),
   ...databaseConfigShape('account_guard'),
-  /** Consumer handlers use all but four (see the login.recorded consumer). */
+  /** Shared by the consumer's batches (see the login.recorded consumer), the HTTP API and the outbox worker. */
   DATABASE_POOL_SIZE: env.int(5, 200).default(20),
+  /** Logins decided per database transaction; keep batch size × concurrency at most PREFETCH so batches can fill. */
+  CONSUMER_BATCH_SIZE: env.int(1, 500).default(100),
+  /** How long a partial batch waits for more logins. */
+  CONSUMER_BATCH_DELAY_MS: env.int(0, 10000).default(5),
+  /** Batches handled at once. */
+  CONSUMER_CONCURRENCY: env.int(1, 32).default(2),
   ...authConfigShape,
   HOME_COUNTRY: countryCode.default('KR'),
   DEFAULT_POLICY: policyName.default('notify'),

@@ -9,8 +9,7 @@ import {
   runMain,
   startService,
 } from '@account-security/shared';
-import { createSmtpMailer } from './adapters/smtp-mailer';
-import { TwilioHttpClient, createTwilioSms } from './adapters/twilio-sms';
+import type { TwilioHttpClient } from './adapters/twilio-sms';
 import type { AppContext } from './application/context';
 import { createAppMetrics } from './application/metrics';
 import { OutboxWorker } from './application/outbox-worker';
@@ -61,8 +60,10 @@ export async function start(source: NodeJS.ProcessEnv, deps: AccountGuardDeps = 
 
       const mailer =
         deps.mailer ??
+        // Each client library is loaded only when its channel is configured: twilio and nodemailer
+        // weigh some 40 MB of memory between them.
         (config.SMTP_URL && config.MAIL_FROM
-          ? createSmtpMailer({
+          ? (await import('./adapters/smtp-mailer')).createSmtpMailer({
               url: config.SMTP_URL,
               from: config.MAIL_FROM,
               timeoutMs: config.SMTP_TIMEOUT_MS,
@@ -75,7 +76,7 @@ export async function start(source: NodeJS.ProcessEnv, deps: AccountGuardDeps = 
       const sms =
         deps.sms ??
         (config.TWILIO_ACCOUNT_SID && config.TWILIO_AUTH_TOKEN && config.TWILIO_FROM
-          ? createTwilioSms({
+          ? (await import('./adapters/twilio-sms')).createTwilioSms({
               accountSid: config.TWILIO_ACCOUNT_SID,
               authToken: config.TWILIO_AUTH_TOKEN,
               from: config.TWILIO_FROM,
@@ -120,7 +121,7 @@ export async function start(source: NodeJS.ProcessEnv, deps: AccountGuardDeps = 
       });
 
       return {
-        consumers: [loginRecordedConsumer(ctx, config.PREFETCH)],
+        consumers: [loginRecordedConsumer(ctx)],
         routes: (app) => registerRoutes(app, ctx, verify),
         readiness: [{ name: 'database', check: () => pingDb(db) }],
         info: () => ({ channels: ctx.channelsEnabled }),

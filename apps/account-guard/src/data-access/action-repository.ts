@@ -7,8 +7,18 @@ export async function insertActions(trx: Executor, rows: NewAction[]): Promise<A
   return inserted.sort((a, b) => a.id - b.id);
 }
 
-export async function listActions(db: Executor, loginId: string): Promise<ActionRow[]> {
-  return db.selectFrom('login_action').selectAll().where('login_id', '=', loginId).orderBy('id').execute();
+/** The actions of several logins, by login id (each list in id order). */
+export async function listActionsOf(db: Executor, loginIds: string[]): Promise<Map<string, ActionRow[]>> {
+  const out = new Map<string, ActionRow[]>(loginIds.map((id) => [id, []]));
+  if (loginIds.length === 0) return out;
+  const rows = await db
+    .selectFrom('login_action')
+    .selectAll()
+    .where('login_id', 'in', loginIds)
+    .orderBy('id')
+    .execute();
+  for (const r of rows) out.get(r.login_id)?.push(r);
+  return out;
 }
 
 /**
@@ -28,6 +38,29 @@ export async function completeAction(
     .where('status', '=', 'pending')
     .returningAll()
     .executeTakeFirst();
+}
+
+/**
+ * Marks broker commands the broker confirmed, in one statement: a message `sent`, any other
+ * command `done` (the rule of `confirmedStatus`). Returns the rows it moved, in the order of
+ * `ids`; one that was not pending any more (finished elsewhere) is left out, so its audit entry
+ * is written only once.
+ */
+export async function completeCommands(db: Executor, ids: number[]): Promise<ActionRow[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .updateTable('login_action')
+    .set({
+      status: sql<ActionStatus>`case when type = 'notify' then 'sent' else 'done' end`,
+      detail: null,
+      completed_at: new Date(),
+    })
+    .where('id', 'in', ids)
+    .where('status', '=', 'pending')
+    .returningAll()
+    .execute();
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
 }
 
 /**

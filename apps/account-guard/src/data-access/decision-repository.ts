@@ -1,30 +1,49 @@
 import type { Insertable } from 'kysely';
 import type { DecisionRow, Executor, LoginDecisionTable } from './schema';
 
-export async function findDecision(db: Executor, loginId: string): Promise<DecisionRow | undefined> {
-  return db.selectFrom('login_decision').selectAll().where('login_id', '=', loginId).executeTakeFirst();
-}
-
-/** Undefined when a decision for this login already exists. */
-export async function insertDecision(
+/** Inserts the decisions that do not exist yet; returns how many it inserted. */
+export async function insertDecisions(
   trx: Executor,
-  row: Insertable<LoginDecisionTable>,
-): Promise<DecisionRow | undefined> {
-  return trx
+  rows: Insertable<LoginDecisionTable>[],
+): Promise<number> {
+  if (rows.length === 0) return 0;
+  const r = await trx
     .insertInto('login_decision')
-    .values(row)
+    .values(rows)
     .onConflict((oc) => oc.column('login_id').doNothing())
-    .returningAll()
     .executeTakeFirst();
+  return Number(r.numInsertedOrUpdatedRows ?? 0);
 }
 
-export async function markAssessedPublished(db: Executor, loginId: string): Promise<void> {
+/** Remembers that these logins' login.assessed were confirmed: one UPDATE. */
+export async function markAssessedPublished(db: Executor, loginIds: string[]): Promise<void> {
+  if (loginIds.length === 0) return;
   await db
     .updateTable('login_decision')
     .set({ assessed_published_at: new Date() })
-    .where('login_id', '=', loginId)
+    .where('login_id', 'in', loginIds)
     .where('assessed_published_at', 'is', null)
     .execute();
+}
+
+/**
+ * `lockDecision` for several logins in one statement, returning whether their login.assessed is
+ * published; the rows are locked in login id order, so two transactions locking overlapping sets
+ * cannot deadlock.
+ */
+export async function lockDecisions(
+  trx: Executor,
+  loginIds: string[],
+): Promise<Map<string, Pick<DecisionRow, 'assessed_published_at'>>> {
+  if (loginIds.length === 0) return new Map();
+  const rows = await trx
+    .selectFrom('login_decision')
+    .select(['login_id', 'assessed_published_at'])
+    .where('login_id', 'in', loginIds)
+    .orderBy('login_id')
+    .forUpdate()
+    .execute();
+  return new Map(rows.map((r) => [r.login_id, r]));
 }
 
 /**

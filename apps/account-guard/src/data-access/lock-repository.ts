@@ -8,28 +8,52 @@ import type { Executor, LockRow } from './schema';
  * lock works before any row exists; a hash collision only makes two accounts wait for each other.
  */
 export async function serializeAccount(trx: Executor, accountId: string): Promise<void> {
-  await sql`select pg_advisory_xact_lock(hashtextextended(${`account-guard:${accountId}`}, 0))`.execute(trx);
+  await serializeAccounts(trx, [accountId]);
+}
+
+/**
+ * `serializeAccount` for several accounts in one statement. The locks are taken in one global
+ * order (by key), so transactions locking overlapping sets of accounts (batches of two consumers
+ * or replicas) cannot deadlock; the ORDER BY sits in a subquery, which Postgres does not flatten,
+ * so the locks are taken in its output order.
+ */
+export async function serializeAccounts(trx: Executor, accountIds: string[]): Promise<void> {
+  if (accountIds.length === 0) return;
+  const keys = [...new Set(accountIds)].map((id) => `account-guard:${id}`);
+  await sql`
+    select pg_advisory_xact_lock(k)
+    from (select distinct hashtextextended(a, 0) as k from unnest(${keys}::text[]) as a order by k) as keys
+  `.execute(trx);
 }
 
 export async function findLock(db: Executor, accountId: string): Promise<LockRow | undefined> {
   return db.selectFrom('account_lock').selectAll().where('account_id', '=', accountId).executeTakeFirst();
 }
 
-export async function insertLock(
-  trx: Executor,
-  lock: { accountId: string; lockId: string; reason: string; lockedBy: string; loginId: string | null },
-): Promise<LockRow> {
+export interface NewLock {
+  accountId: string;
+  lockId: string;
+  reason: string;
+  lockedBy: string;
+  loginId: string | null;
+}
+
+/** Several accounts' locks in one statement; at most one per account. */
+export async function insertLocks(trx: Executor, locks: NewLock[]): Promise<LockRow[]> {
+  if (locks.length === 0) return [];
   return trx
     .insertInto('account_lock')
-    .values({
-      account_id: lock.accountId,
-      lock_id: lock.lockId,
-      reason: lock.reason,
-      locked_by: lock.lockedBy,
-      login_id: lock.loginId,
-    })
+    .values(
+      locks.map((lock) => ({
+        account_id: lock.accountId,
+        lock_id: lock.lockId,
+        reason: lock.reason,
+        locked_by: lock.lockedBy,
+        login_id: lock.loginId,
+      })),
+    )
     .returningAll()
-    .executeTakeFirstOrThrow();
+    .execute();
 }
 
 export async function deleteLock(trx: Executor, accountId: string, lockId: string): Promise<boolean> {

@@ -10,6 +10,8 @@ export interface LoginSpec {
   ip?: string;
   homeCountry?: string;
   sessionId?: string;
+  /** The login's time (ISO); now by default. */
+  time?: string;
 }
 
 /** A login.recorded as login-history publishes it: the login's id travels as correlationid. */
@@ -21,6 +23,7 @@ export function loginRecorded(spec: LoginSpec): LoginRecordedEvent {
     subject: spec.accountId,
     id: followUpId(loginId, LOGIN_RECORDED),
     correlationid: loginId,
+    ...(spec.time ? { time: spec.time } : {}),
     data: {
       accountId: spec.accountId,
       sessionId: spec.sessionId ?? `sess-${randomUUID().slice(0, 8)}`,
