@@ -77,7 +77,8 @@ describe('when the mail server is down', () => {
       (a) => a.action === 'notification_sent' && a.details.channel === 'email',
     );
     expect(sent).toHaveLength(1);
-    expect(sent[0]!.details.attempts).toBeGreaterThanOrEqual(4);
+    // Sent on a retry: the attempt in flight when SMTP came back may be the one that succeeded.
+    expect(sent[0]!.details.attempts).toBeGreaterThanOrEqual(3);
   });
 });
 
