@@ -98,16 +98,16 @@ export async function handleLoginBatch(
   const unique = [...logins.values()].map((l) => l.login);
 
   const { decided, failed } = await decideAll(ctx, unique);
-  const todo: { login: Login; decided: Decided }[] = [];
+  const pending: { login: Login; decided: Decided }[] = [];
   for (const login of unique) {
     const d = decided.get(login.loginId);
     if (!d) continue;
     report(ctx, login, d);
     // A redelivery of a login whose every effect is done already has nothing left to do.
     if (d.created || !d.decision.assessed_published_at || d.actions.some(pendingCommand))
-      todo.push({ login, decided: d });
+      pending.push({ login, decided: d });
   }
-  for (const [loginId, err] of await carryOut(ctx, todo)) failed.set(loginId, err);
+  for (const [loginId, err] of await carryOut(ctx, pending)) failed.set(loginId, err);
 
   const deliveries = (d: Decided) =>
     d.created && d.actions.some((a) => a.status === 'pending' && isDelivery(a));
@@ -350,22 +350,22 @@ function actionRows(
  */
 async function carryOut(
   ctx: AppContext,
-  todo: { login: Login; decided: Decided }[],
+  pending: { login: Login; decided: Decided }[],
 ): Promise<Map<string, Error>> {
   const failed = new Map<string, Error>();
-  if (todo.length === 0) return failed;
+  if (pending.length === 0) return failed;
   let done: ActionRow[] = [];
   try {
     await ctx.db.transaction().execute(async (trx) => {
       const locked = await lockDecisions(
         trx,
-        todo.map((t) => t.login.loginId),
+        pending.map((t) => t.login.loginId),
       );
       // Only logins that had commands pending can have had them carried out by someone else
       // between the decision and the lock: those are read again.
       const current = await listActionsOf(
         trx,
-        todo.filter((t) => t.decided.actions.some(pendingCommand)).map((t) => t.login.loginId),
+        pending.filter((t) => t.decided.actions.some(pendingCommand)).map((t) => t.login.loginId),
       );
       const confirmed: number[] = [];
       const assessed: string[] = [];
@@ -386,7 +386,7 @@ async function carryOut(
         }
       };
       await Promise.all(
-        byAccountInTimeOrder(todo).map(async (list) => {
+        byAccountInTimeOrder(pending).map(async (list) => {
           for (const t of list) {
             try {
               await publishFor(t);
@@ -404,7 +404,7 @@ async function carryOut(
       await markAssessedPublished(trx, assessed);
     });
   } catch (err) {
-    for (const { login } of todo) failed.set(login.loginId, asError(err));
+    for (const { login } of pending) failed.set(login.loginId, asError(err));
     return failed;
   }
   const inGame = done.filter((a) => a.type === 'notify').length;
