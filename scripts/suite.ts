@@ -76,7 +76,9 @@ export function spawnService(
 ): RunningProcess {
   // `node --import tsx`, not the tsx CLI: the CLI runs the program in a child process, so a
   // SIGKILL would hit only the wrapper and leave the service running as an orphan.
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, def.entry)], {
+  // SERVICE_NODE_ARGS: extra Node.js flags for every service (profiling: `--cpu-prof`).
+  const extra = (opts.env.SERVICE_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  const child = spawn(process.execPath, [...extra, '--import', 'tsx', path.join(ROOT, def.entry)], {
     cwd: ROOT,
     env: { ...opts.env, [envPrefix(def.name) + 'PORT']: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],

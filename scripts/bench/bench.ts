@@ -395,6 +395,14 @@ async function main() {
     log(
       `mode: ${quick ? 'quick' : 'full'} (windows of ${WINDOW_S}s), queue type ${QUEUE_TYPE}, prefetch ${PREFETCH}`,
     );
+    if (process.argv.includes('--suite-only')) {
+      // Development: the suite's windows alone, no baseline, nothing written.
+      const suite = await suiteRun(vhostUrl, runId);
+      log(`suite max sustained ${suite.max.rate}/s (p99 ${suite.max.p99.toFixed(1)} ms)`);
+      for (const [name, u] of suite.max.usage)
+        log(`  ${name}: ${fmt(u.cores, 2)} cores, ${fmt(u.peakRssMb)} MB`);
+      return;
+    }
     const base = await baseline(vhostUrl);
     if (process.argv.includes('--baseline-only')) {
       log(`baseline max sustained ${base.max.rate}/s (p99 ${base.max.p99.toFixed(1)} ms)`);

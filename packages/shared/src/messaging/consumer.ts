@@ -4,6 +4,7 @@ import pLimit from 'p-limit';
 import { z } from 'zod';
 import { EventOf, MessageType, cloudEventEnvelope, dataSchemas, loginIdOf } from '../contracts';
 import { Logger, withLogContext } from '../logger';
+import { AckWindow } from './acks';
 import type { Broker } from './broker';
 import { PermanentError } from './errors';
 import { WorkQueue, declareTopology, deadLetterQueueName, retryQueueName } from './topology';
@@ -12,6 +13,8 @@ export const ATTEMPT_HEADER = 'x-attempt';
 export const REASON_HEADER = 'x-dead-letter-reason';
 export const ERROR_HEADER = 'x-error';
 const REQUEUE_PAUSE_MS = 2000;
+/** Longest an ack waits behind an earlier delivery still being handled (see AckWindow). */
+const ACK_HOLD_MS = 100;
 
 export interface HandlerContext {
   /** 1 for the first delivery through the work queue, 2 after the first retry, … */
@@ -29,7 +32,11 @@ interface CommonSpec<T extends MessageType> {
   /** Event types accepted on this queue; anything else is dead-lettered as `unknown_type`. */
   types: readonly T[];
   prefetch: number;
-  /** Handler calls (or batches) running at once; defaults to prefetch (single) or 2 (batch). */
+  /**
+   * Handler calls (or batches) running at once; defaults to prefetch (single) or 2 (batch). While
+   * every batch slot is busy, arriving messages join the next batch (up to `batchSize`): under
+   * load batches grow, and each transaction, round trip and commit serves more messages.
+   */
   concurrency?: number;
   /** Larger messages are dead-lettered unparsed. */
   maxMessageBytes?: number;
@@ -46,7 +53,7 @@ export interface BatchSpec<T extends MessageType> extends CommonSpec<T> {
    */
   handleBatch: (items: BatchItem<T>[]) => Promise<(Error | undefined)[] | void>;
   batchSize: number;
-  /** How long a partial batch waits for more messages. */
+  /** How long a partial batch waits for more messages when a slot is free (0: not at all). */
   batchDelayMs?: number;
 }
 
@@ -123,6 +130,7 @@ export function parseMessage<T extends MessageType>(
 interface Delivery {
   msg: ConsumeMessage;
   channel: Channel;
+  acks: AckWindow;
   started: number;
 }
 
@@ -144,14 +152,18 @@ export function startConsumer<T extends MessageType>(broker: Broker, spec: Consu
   const metrics = broker.metrics;
   const delays = broker.topology.retryDelaysMs;
   const isBatch = 'handleBatch' in spec;
-  const limit = pLimit(spec.concurrency ?? (isBatch ? 2 : spec.prefetch));
+  const concurrency = spec.concurrency ?? (isBatch ? 2 : spec.prefetch);
+  const limit = pLimit(concurrency);
 
   let stopping = false;
-  let current: { channel: Channel; consumerTag: string } | undefined;
+  let current: { channel: Channel; consumerTag: string; acks: AckWindow } | undefined;
   let inFlight = 0;
   let idleWaiters: (() => void)[] = [];
-  let batch: { delivery: Delivery; item: BatchItem<T> }[] = [];
+  const batch: { delivery: Delivery; item: BatchItem<T> }[] = [];
   let batchTimer: NodeJS.Timeout | undefined;
+  /** The waiting messages have waited long enough: the next free slot takes them. */
+  let batchDue = false;
+  let batchesRunning = 0;
 
   const wrapper: ChannelWrapper = broker.connection.createChannel({
     name: `consume-${queue}`,
@@ -160,11 +172,18 @@ export function startConsumer<T extends MessageType>(broker: Broker, spec: Consu
       await declareTopology(channel, broker.queues, broker.topology, broker.declarer);
       if (stopping) return;
       await channel.prefetch(spec.prefetch);
-      const { consumerTag } = await channel.consume(queue, (msg) => onMessage(channel, msg), {
+      const acks = new AckWindow(channel, ACK_HOLD_MS, (err) =>
+        log.debug(
+          { err: (err as Error).message },
+          'acks not sent: the channel is closed; the broker redelivers those messages',
+        ),
+      );
+      const { consumerTag } = await channel.consume(queue, (msg) => onMessage(channel, acks, msg), {
         noAck: false,
       });
-      current = { channel, consumerTag };
+      current = { channel, consumerTag, acks };
       channel.on('close', () => {
+        acks.close();
         if (current?.channel === channel) current = undefined;
       });
       broker.reconnectOnClose(channel, `consume ${queue}`, () => !stopping);
@@ -186,9 +205,10 @@ export function startConsumer<T extends MessageType>(broker: Broker, spec: Consu
   function settleOnChannel(d: Delivery, how: 'ack' | 'requeue') {
     // A delivery tag belongs to its channel: after a reconnect the old channel is gone and the
     // broker will redeliver the message, so there is nothing left to settle.
+    if (how === 'ack') return d.acks.ack(d.msg.fields.deliveryTag);
     try {
-      if (how === 'ack') d.channel.ack(d.msg);
-      else d.channel.nack(d.msg, false, true);
+      d.channel.nack(d.msg, false, true);
+      d.acks.settledElsewhere(d.msg.fields.deliveryTag);
     } catch (err) {
       log.debug(
         { err: (err as Error).message },
@@ -267,7 +287,7 @@ export function startConsumer<T extends MessageType>(broker: Broker, spec: Consu
     }
   }
 
-  function onMessage(channel: Channel, msg: ConsumeMessage | null) {
+  function onMessage(channel: Channel, acks: AckWindow, msg: ConsumeMessage | null) {
     if (msg === null) {
       // Cancelled by the broker (queue deleted, node failover): consume again on a fresh connection.
       log.warn('consumer cancelled by the broker; reconnecting');
@@ -277,7 +297,8 @@ export function startConsumer<T extends MessageType>(broker: Broker, spec: Consu
     }
     inFlight++;
     metrics?.inFlight.inc({ queue });
-    const d: Delivery = { msg, channel, started: Date.now() };
+    acks.delivered(msg.fields.deliveryTag);
+    const d: Delivery = { msg, channel, acks, started: Date.now() };
     const parsed = parseMessage(msg.content, spec.types, spec.maxMessageBytes);
     if (!parsed.ok) {
       void settle(d, new PermanentError(parsed.error, parsed.reason)).finally(done);
@@ -291,14 +312,20 @@ export function startConsumer<T extends MessageType>(broker: Broker, spec: Consu
     };
     // One message at a time: the log context (a mixin) stamps every line with the ids. A batch
     // has many messages, so each item's own logger carries them instead.
-    const ctx: HandlerContext = {
-      attempt: attemptOf(msg),
-      log: isBatch ? log.child(logContext) : log,
-    };
+    const attempt = attemptOf(msg);
+    let itemLog: Logger | undefined;
+    const ctx: HandlerContext = isBatch
+      ? {
+          attempt,
+          // Made when first used: most items of a batch never log.
+          get log() {
+            return (itemLog ??= log.child(logContext));
+          },
+        }
+      : { attempt, log };
     if (isBatch) {
       batch.push({ delivery: d, item: { event, ctx } });
-      if (batch.length >= spec.batchSize) flushBatch();
-      else if (!batchTimer) batchTimer = setTimeout(flushBatch, spec.batchDelayMs ?? 5);
+      pumpBatches();
       return;
     }
     void limit(() =>
@@ -313,21 +340,46 @@ export function startConsumer<T extends MessageType>(broker: Broker, spec: Consu
     ).finally(done);
   }
 
-  function flushBatch() {
-    if (batchTimer) clearTimeout(batchTimer);
-    batchTimer = undefined;
-    if (batch.length === 0 || !isBatch) return;
-    const taken = batch;
-    batch = [];
-    void limit(async () => {
-      let results: (Error | undefined)[] | void;
-      try {
-        results = await spec.handleBatch(taken.map((t) => t.item));
-      } catch (err) {
-        results = taken.map(() => (err instanceof Error ? err : new Error(String(err))));
+  /**
+   * Starts batches while slots are free: a full batch at once, a partial one after the batch
+   * delay. While every slot is busy nothing is cut, so the waiting messages grow into the next
+   * batch, which starts as soon as a slot frees.
+   */
+  function pumpBatches() {
+    if (!isBatch) return;
+    while (batchesRunning < concurrency && batch.length > 0) {
+      const delay = spec.batchDelayMs ?? 5;
+      if (batch.length < spec.batchSize && !batchDue && !stopping && delay > 0) {
+        batchTimer ??= setTimeout(() => {
+          batchTimer = undefined;
+          batchDue = true;
+          pumpBatches();
+        }, delay);
+        return;
       }
-      await Promise.all(taken.map((t, i) => settle(t.delivery, results ? results[i] : undefined)));
-    }).finally(() => taken.forEach(done));
+      const taken = batch.splice(0, spec.batchSize);
+      clearTimeout(batchTimer);
+      batchTimer = undefined;
+      batchDue = batch.length > 0;
+      batchesRunning++;
+      void runBatch(spec, taken).finally(() => {
+        taken.forEach(done);
+        batchesRunning--;
+        // Whatever arrived while the slots were busy has waited already.
+        if (batch.length > 0) batchDue = true;
+        pumpBatches();
+      });
+    }
+  }
+
+  async function runBatch(batchSpec: BatchSpec<T>, taken: { delivery: Delivery; item: BatchItem<T> }[]) {
+    let results: (Error | undefined)[] | void;
+    try {
+      results = await batchSpec.handleBatch(taken.map((t) => t.item));
+    } catch (err) {
+      results = taken.map(() => (err instanceof Error ? err : new Error(String(err))));
+    }
+    await Promise.all(taken.map((t, i) => settle(t.delivery, results ? results[i] : undefined)));
   }
 
   return {
@@ -339,7 +391,7 @@ export function startConsumer<T extends MessageType>(broker: Broker, spec: Consu
         const { channel, consumerTag } = current;
         await channel.cancel(consumerTag).catch(() => undefined);
       }
-      flushBatch();
+      pumpBatches();
       if (inFlight > 0) {
         log.info({ inFlight }, 'waiting for messages in flight');
         let timer: NodeJS.Timeout | undefined;
@@ -349,6 +401,7 @@ export function startConsumer<T extends MessageType>(broker: Broker, spec: Consu
         ]);
         clearTimeout(timer);
       }
+      current?.acks.drain();
       current = undefined;
       await wrapper.close();
     },
