@@ -34,6 +34,10 @@ import {
 } from './measure';
 
 const quick = process.argv.includes('--quick');
+const argValue = (name: string) => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
 const WINDOW_S = quick ? 8 : 30;
 const FLOOD = quick ? 6000 : 20000;
 const TRIES = quick ? 2 : 4;
@@ -323,6 +327,21 @@ async function suiteRun(vhostUrl: string, runId: string) {
     };
     // Warm-up: JIT, connection pools, first partitions.
     await runWindow(sys, 200, quick ? 2 : 5);
+    const fixedRate = Number(argValue('--rate') ?? 0);
+    if (fixedRate > 0) {
+      // Development: one window at a given rate, with each service's own handling time.
+      const r = await runWindow(sys, fixedRate);
+      log(
+        `suite: ${fixedRate}/s → ${r.sustained ? 'sustained' : 'backlog grew'}; p50 ${r.p50.toFixed(1)} p95 ${r.p95.toFixed(1)} p99 ${r.p99.toFixed(1)} ms`,
+      );
+      for (const d of SERVICES) {
+        const text = await (await fetch(`${s.url(d.name)}/metrics`)).text();
+        for (const line of text.split('\n').filter((l) => /^message_(handling_seconds|batch_size)_(sum|count)/.test(l)))
+          log(`  ${d.name}: ${line}`);
+      }
+      for (const [name, u] of r.usage) log(`  ${name}: ${fmt(u.cores, 2)} cores, ${fmt(u.peakRssMb)} MB`);
+      return { max: r, capacity: fixedRate, at1000: undefined, half: r, duplicates: tracker.duplicates };
+    }
     const { max, capacity } = await findMax(sys);
     const at1000 = max.rate >= 1000 ? await runWindow(sys, 1000) : undefined;
     if (at1000)

@@ -38,6 +38,13 @@ export function createMetrics(service: string) {
       buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: [registry],
     }),
+    batchSize: new Histogram({
+      name: 'message_batch_size',
+      help: 'Messages handled together by a batch consumer',
+      labelNames: ['queue'] as const,
+      buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500],
+      registers: [registry],
+    }),
     inFlight: new Gauge({
       name: 'messages_in_flight',
       help: 'Messages delivered and not yet settled',

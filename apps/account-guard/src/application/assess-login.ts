@@ -13,11 +13,11 @@ import {
   isTransientDbError,
   loginIdOf,
 } from '@account-security/shared';
-import { completeCommands, insertActions, listActionsOf } from '../data-access/action-repository';
+import { completeCommands, listActionsOf } from '../data-access/action-repository';
 import { AuditEntry, appendAudit } from '../data-access/audit-repository';
-import { insertDecisions, lockDecisions, markAssessedPublished } from '../data-access/decision-repository';
-import { readBatchState } from '../data-access/batch-repository';
-import { insertLocks, serializeAccounts, toLockState } from '../data-access/lock-repository';
+import { lockDecisions, markAssessedPublished } from '../data-access/decision-repository';
+import { readBatchState, writeDecisions } from '../data-access/batch-repository';
+import { serializeAccounts, toLockState } from '../data-access/lock-repository';
 import type { ActionRow, DecisionRow, Executor, NewAction } from '../data-access/schema';
 import { toSettings } from '../data-access/settings-repository';
 import { AccountState, LoginDecision, decideInOrder } from '../domain/decide';
@@ -235,9 +235,19 @@ async function decideLogins(trx: Executor, ctx: AppContext, logins: Login[]): Pr
     newLockId: randomUUID,
   });
 
-  const inserted = await insertDecisions(
-    trx,
-    decisions.map(({ login, settings, assessment, plan }) => ({
+  // One clock reading for the batch's new locks: their account.locked commands carry it.
+  const lockedAt = new Date();
+  const audits: AuditEntry[] = [];
+  const actionsToWrite: NewAction[] = decisions.flatMap((d) =>
+    actionRows(d, {
+      login: fresh.get(d.login.loginId)!,
+      lockedAt: lockedAt.toISOString(),
+      ctx,
+      audits,
+    }),
+  );
+  const { inserted, actions } = await writeDecisions(trx, {
+    decisions: decisions.map(({ login, settings, assessment, plan }) => ({
       login_id: login.loginId,
       event_id: fresh.get(login.loginId)!.event.id,
       account_id: login.accountId,
@@ -250,16 +260,7 @@ async function decideLogins(trx: Executor, ctx: AppContext, logins: Login[]): Pr
       reasons: plan.reasons,
       policy: settings.policy,
     })),
-  );
-  if (inserted !== decisions.length) {
-    // Unreachable while the account locks hold (the same login always has the same account);
-    // a retry finds the other decision.
-    throw new Error('a login of this batch was decided concurrently elsewhere');
-  }
-
-  const newLocks = await insertLocks(
-    trx,
-    decisions.flatMap(({ login, newLock }) =>
+    locks: decisions.flatMap(({ login, newLock }) =>
       newLock
         ? [
             {
@@ -268,24 +269,19 @@ async function decideLogins(trx: Executor, ctx: AppContext, logins: Login[]): Pr
               reason: newLock.reason,
               lockedBy: 'system',
               loginId: login.loginId,
+              lockedAt,
             },
           ]
         : [],
     ),
-  );
-  const lockedAt = new Map(newLocks.map((l) => [l.lock_id, l.locked_at.toISOString()]));
-
-  const audits: AuditEntry[] = [];
-  const rows: NewAction[] = decisions.flatMap((d) =>
-    actionRows(d, {
-      login: fresh.get(d.login.loginId)!,
-      lockedAt: d.newLock ? lockedAt.get(d.newLock.lockId)! : '',
-      ctx,
-      audits,
-    }),
-  );
-  const actions = await insertActions(trx, rows);
-  await appendAudit(trx, audits);
+    actions: actionsToWrite,
+    audits,
+  });
+  if (inserted !== decisions.length) {
+    // Unreachable while the account locks hold (the same login always has the same account);
+    // the transaction is rolled back and a retry finds the other decision.
+    throw new Error('a login of this batch was decided concurrently elsewhere');
+  }
 
   for (const { login, settings, assessment, plan } of decisions) {
     const decision: Decision = {

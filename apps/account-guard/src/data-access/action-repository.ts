@@ -1,11 +1,5 @@
 import { sql } from 'kysely';
-import type { ActionRow, ActionStatus, Executor, NewAction } from './schema';
-
-export async function insertActions(trx: Executor, rows: NewAction[]): Promise<ActionRow[]> {
-  if (rows.length === 0) return [];
-  const inserted = await trx.insertInto('login_action').values(rows).returningAll().execute();
-  return inserted.sort((a, b) => a.id - b.id);
-}
+import type { ActionRow, ActionStatus, Executor } from './schema';
 
 /** The actions of several logins, by login id (each list in id order). */
 export async function listActionsOf(db: Executor, loginIds: string[]): Promise<Map<string, ActionRow[]>> {

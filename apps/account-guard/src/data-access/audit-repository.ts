@@ -1,5 +1,6 @@
 import type { Actor } from '../domain/types';
-import type { AuditRow, Executor } from './schema';
+import type { Insertable } from 'kysely';
+import type { AuditLogTable, AuditRow, Executor } from './schema';
 
 export type AuditAction =
   | 'policy_changed'
@@ -21,23 +22,21 @@ export interface AuditEntry {
   details?: Record<string, unknown>;
 }
 
+export const auditValues = (list: AuditEntry[]): Insertable<AuditLogTable>[] =>
+  list.map((e) => ({
+    account_id: e.accountId,
+    action: e.action,
+    actor: e.actor,
+    reason: e.reason ?? null,
+    login_id: e.loginId ?? null,
+    details: JSON.stringify(e.details ?? {}),
+  }));
+
 /** Insert only: the table has no UPDATE/DELETE path here, and a trigger refuses them anyway. */
 export async function appendAudit(db: Executor, entries: AuditEntry | AuditEntry[]): Promise<void> {
   const list = Array.isArray(entries) ? entries : [entries];
   if (list.length === 0) return;
-  await db
-    .insertInto('audit_log')
-    .values(
-      list.map((e) => ({
-        account_id: e.accountId,
-        action: e.action,
-        actor: e.actor,
-        reason: e.reason ?? null,
-        login_id: e.loginId ?? null,
-        details: JSON.stringify(e.details ?? {}),
-      })),
-    )
-    .execute();
+  await db.insertInto('audit_log').values(auditValues(list)).execute();
 }
 
 /** Newest first; `before` is the id of the last entry of the previous page. */

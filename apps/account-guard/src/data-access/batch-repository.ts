@@ -1,5 +1,16 @@
-import { sql } from 'kysely';
-import type { DecisionRow, Executor, LockRow, SettingsRow } from './schema';
+import { InsertQueryBuilder, Insertable, QueryCreator, sql } from 'kysely';
+import { AuditEntry, auditValues } from './audit-repository';
+import { NewLock, lockValues } from './lock-repository';
+import type {
+  ActionRow,
+  DB,
+  DecisionRow,
+  Executor,
+  LockRow,
+  LoginDecisionTable,
+  NewAction,
+  SettingsRow,
+} from './schema';
 
 export interface BatchState {
   /** Decisions that exist already (redeliveries), by login id. */
@@ -51,4 +62,53 @@ export async function readBatchState(
     settings: new Map(r.settings.map((s) => [s.account_id, { ...s, updated_at: new Date(s.updated_at) }])),
     locks: new Map(r.locks.map((l) => [l.account_id, { ...l, locked_at: new Date(l.locked_at) }])),
   };
+}
+
+/**
+ * Writes a batch's decisions in one statement (one round trip): the decision rows (a login
+ * decided already is skipped), the new locks, the actions and the audit entries. Returns how many
+ * decisions it inserted and the action rows (in id order). The caller holds the accounts' locks.
+ */
+export async function writeDecisions(
+  trx: Executor,
+  w: {
+    decisions: Insertable<LoginDecisionTable>[];
+    locks: NewLock[];
+    actions: NewAction[];
+    audits: AuditEntry[];
+  },
+): Promise<{ inserted: number; actions: ActionRow[] }> {
+  if (w.decisions.length === 0) return { inserted: 0, actions: [] };
+  // Data-modifying CTEs run exactly once each, whether or not the main query reads them; the
+  // main statement's RETURNING reads how many decisions went in.
+  const withWrite = (
+    q: QueryCreator<DB>,
+    name: string,
+    write: (qc: QueryCreator<DB>) => InsertQueryBuilder<DB, any, any>,
+  ) => q.with(name, write) as unknown as QueryCreator<DB>;
+  let q = trx.with('decided', (qc) =>
+    qc
+      .insertInto('login_decision')
+      .values(w.decisions)
+      .onConflict((oc) => oc.column('login_id').doNothing())
+      .returning('login_id'),
+  ) as unknown as QueryCreator<DB>;
+  if (w.locks.length > 0)
+    q = withWrite(q, 'locks', (qc) => qc.insertInto('account_lock').values(lockValues(w.locks)));
+  if (w.audits.length > 0)
+    q = withWrite(q, 'audit', (qc) => qc.insertInto('audit_log').values(auditValues(w.audits)));
+  const decidedCount = sql<number>`(select count(*)::int from decided)`.as('decided_count');
+  if (w.actions.length === 0) {
+    const r = await q.selectNoFrom([decidedCount]).executeTakeFirstOrThrow();
+    return { inserted: Number(r.decided_count), actions: [] };
+  }
+  const rows = await q
+    .insertInto('login_action')
+    .values(w.actions)
+    .returningAll()
+    .returning([decidedCount])
+    .execute();
+  const inserted = Number(rows[0]!.decided_count);
+  const actions = rows.map(({ decided_count: _n, ...row }) => row as ActionRow).sort((a, b) => a.id - b.id);
+  return { inserted, actions };
 }

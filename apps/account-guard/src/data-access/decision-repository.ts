@@ -1,19 +1,4 @@
-import type { Insertable } from 'kysely';
-import type { DecisionRow, Executor, LoginDecisionTable } from './schema';
-
-/** Inserts the decisions that do not exist yet; returns how many it inserted. */
-export async function insertDecisions(
-  trx: Executor,
-  rows: Insertable<LoginDecisionTable>[],
-): Promise<number> {
-  if (rows.length === 0) return 0;
-  const r = await trx
-    .insertInto('login_decision')
-    .values(rows)
-    .onConflict((oc) => oc.column('login_id').doNothing())
-    .executeTakeFirst();
-  return Number(r.numInsertedOrUpdatedRows ?? 0);
-}
+import type { DecisionRow, Executor } from './schema';
 
 /** Remembers that these logins' login.assessed were confirmed: one UPDATE. */
 export async function markAssessedPublished(db: Executor, loginIds: string[]): Promise<void> {

@@ -1,6 +1,7 @@
 import type { LockState } from '../domain/types';
 import { sql } from 'kysely';
-import type { Executor, LockRow } from './schema';
+import type { Insertable } from 'kysely';
+import type { AccountLockTable, Executor, LockRow } from './schema';
 
 /**
  * Serialises everything that reads and changes one account's lock and decisions (two logins of
@@ -36,25 +37,19 @@ export interface NewLock {
   reason: string;
   lockedBy: string;
   loginId: string | null;
+  /** Default: the database's clock at the insert. */
+  lockedAt?: Date;
 }
 
-/** Several accounts' locks in one statement; at most one per account. */
-export async function insertLocks(trx: Executor, locks: NewLock[]): Promise<LockRow[]> {
-  if (locks.length === 0) return [];
-  return trx
-    .insertInto('account_lock')
-    .values(
-      locks.map((lock) => ({
-        account_id: lock.accountId,
-        lock_id: lock.lockId,
-        reason: lock.reason,
-        locked_by: lock.lockedBy,
-        login_id: lock.loginId,
-      })),
-    )
-    .returningAll()
-    .execute();
-}
+export const lockValues = (locks: NewLock[]): Insertable<AccountLockTable>[] =>
+  locks.map((lock) => ({
+    account_id: lock.accountId,
+    lock_id: lock.lockId,
+    reason: lock.reason,
+    locked_by: lock.lockedBy,
+    login_id: lock.loginId,
+    ...(lock.lockedAt ? { locked_at: lock.lockedAt } : {}),
+  }));
 
 export async function deleteLock(trx: Executor, accountId: string, lockId: string): Promise<boolean> {
   const r = await trx

@@ -1,4 +1,4 @@
-import { Kysely, sql } from 'kysely';
+import { InsertQueryBuilder, Kysely, QueryCreator, sql } from 'kysely';
 import type { DB } from './schema';
 import type { AccountHistory, HistoryFacts, HistoryPlan, LoginToRecord, PastLogin } from '../domain/history';
 import type { CursorPosition } from '../domain/cursor';
@@ -30,73 +30,95 @@ export interface RecordedLogin extends HistoryFacts {
   loggedInAt: Date;
 }
 
-export async function findRecorded(db: Db, loginIds: string[]): Promise<Map<string, RecordedLogin>> {
-  const out = new Map<string, RecordedLogin>();
-  if (loginIds.length === 0) return out;
-  const rows = await db
-    .selectFrom('recorded_logins')
-    .select([
-      'login_id',
-      'account_id',
-      'record_id',
-      'logged_in_at',
-      'new_country',
-      'previous_logged_in_at',
-      'previous_country',
-      sql<string | null>`host(previous_ip)`.as('previous_ip'),
-    ])
-    .where('login_id', 'in', loginIds)
-    .execute();
-  for (const r of rows) {
-    out.set(r.login_id, {
-      loginId: r.login_id,
-      accountId: r.account_id,
-      recordId: r.record_id,
-      loggedInAt: r.logged_in_at,
-      newCountry: r.new_country,
+/** Timestamps inside json_agg come back as text. */
+const toDate = (v: string) => new Date(v);
+
+/**
+ * What recording a batch needs, in one round trip, read after the accounts are locked: the
+ * logins of the batch already recorded (by login id, with the facts published for them) and the
+ * accounts' summaries (latest login, countries seen). Each comes back as one JSON array.
+ */
+export async function readRecordingState(
+  db: Db,
+  loginIds: string[],
+  accountIds: string[],
+): Promise<{ recorded: Map<string, RecordedLogin>; histories: Map<string, AccountHistory> }> {
+  const { rows } = await sql<{
+    recorded: {
+      login_id: string;
+      account_id: string;
+      record_id: string;
+      logged_in_at: string;
+      new_country: boolean;
+      previous_logged_in_at: string | null;
+      previous_ip: string | null;
+      previous_country: string | null;
+    }[];
+    latest: {
+      account_id: string;
+      logged_in_at: string;
+      record_id: string;
+      ip: string;
+      country: string | null;
+    }[];
+    countries: {
+      account_id: string;
+      country: string;
+      first_logged_in_at: string;
+      first_record_id: string;
+      last_logged_in_at: string;
+    }[];
+  }>`
+    select
+      (select coalesce(json_agg(json_build_object(
+                'login_id', r.login_id, 'account_id', r.account_id, 'record_id', r.record_id,
+                'logged_in_at', r.logged_in_at, 'new_country', r.new_country,
+                'previous_logged_in_at', r.previous_logged_in_at, 'previous_ip', host(r.previous_ip),
+                'previous_country', r.previous_country)), '[]')
+         from recorded_logins r where r.login_id = any(${loginIds}::text[])) as recorded,
+      (select coalesce(json_agg(json_build_object(
+                'account_id', a.account_id, 'logged_in_at', a.logged_in_at, 'record_id', a.record_id,
+                'ip', host(a.ip), 'country', a.country)), '[]')
+         from account_last_logins a where a.account_id = any(${accountIds}::text[])) as latest,
+      (select coalesce(json_agg(c), '[]')
+         from account_countries c where c.account_id = any(${accountIds}::text[])) as countries
+  `.execute(db);
+  const r = rows[0]!;
+  const recorded = new Map<string, RecordedLogin>();
+  for (const x of r.recorded) {
+    recorded.set(x.login_id, {
+      loginId: x.login_id,
+      accountId: x.account_id,
+      recordId: x.record_id,
+      loggedInAt: toDate(x.logged_in_at),
+      newCountry: x.new_country,
       previous:
-        r.previous_logged_in_at && r.previous_ip
-          ? { loggedInAt: r.previous_logged_in_at, ip: r.previous_ip, country: r.previous_country }
+        x.previous_logged_in_at && x.previous_ip
+          ? { loggedInAt: toDate(x.previous_logged_in_at), ip: x.previous_ip, country: x.previous_country }
           : null,
     });
   }
-  return out;
-}
-
-export async function loadAccountHistories(
-  db: Db,
-  accountIds: string[],
-): Promise<Map<string, AccountHistory>> {
-  const out = new Map<string, AccountHistory>();
-  if (accountIds.length === 0) return out;
-  const [latest, countries] = await Promise.all([
-    db
-      .selectFrom('account_last_logins')
-      .select(['account_id', 'logged_in_at', 'record_id', 'country', sql<string>`host(ip)`.as('ip')])
-      .where('account_id', 'in', accountIds)
-      .execute(),
-    db.selectFrom('account_countries').selectAll().where('account_id', 'in', accountIds).execute(),
-  ]);
+  const histories = new Map<string, AccountHistory>();
   const historyOf = (accountId: string) => {
-    let h = out.get(accountId);
-    if (!h) out.set(accountId, (h = { latest: null, countries: new Map() }));
+    let h = histories.get(accountId);
+    if (!h) histories.set(accountId, (h = { latest: null, countries: new Map() }));
     return h;
   };
-  for (const r of latest) {
-    historyOf(r.account_id).latest = {
-      loggedInAt: r.logged_in_at,
-      recordId: r.record_id,
-      ip: r.ip,
-      country: r.country,
+  for (const x of r.latest) {
+    historyOf(x.account_id).latest = {
+      loggedInAt: toDate(x.logged_in_at),
+      recordId: x.record_id,
+      ip: x.ip,
+      country: x.country,
     };
   }
-  for (const r of countries) {
-    historyOf(r.account_id).countries.set(r.country, {
-      first: { loggedInAt: r.first_logged_in_at, recordId: r.first_record_id },
-      lastLoggedInAt: r.last_logged_in_at,
+  for (const x of r.countries) {
+    historyOf(x.account_id).countries.set(x.country, {
+      first: { loggedInAt: toDate(x.first_logged_in_at), recordId: x.first_record_id },
+      lastLoggedInAt: toDate(x.last_logged_in_at),
     });
   }
-  return out;
+  return { recorded, histories };
 }
 
 /** For each login, the account's latest recorded login before it (by time, then record id). */
@@ -139,14 +161,22 @@ export interface LoginRow {
 }
 
 /**
- * Inserts logins and their facts. The login id's primary key comes first: should two
- * transactions ever try to record the same login, the second fails here before writing history.
+ * Writes a batch's recording in one statement (one round trip): the idempotency rows with their
+ * facts, the logins, and the summaries the plan changed (the caller holds the accounts' locks).
+ * Should two transactions ever try to record the same login, the login id's primary key fails
+ * the whole statement, history included.
  */
-export async function insertLogins(db: Db, rows: LoginRow[]): Promise<void> {
+export async function writeRecording(db: Db, rows: LoginRow[], plan: HistoryPlan): Promise<void> {
   if (rows.length === 0) return;
-  await db
-    .insertInto('recorded_logins')
-    .values(
+  // Data-modifying CTEs run exactly once each, whether or not the main query reads them. The
+  // CTE names are not referenced, so the builder's type is kept as it is.
+  const withWrite = (
+    q: QueryCreator<DB>,
+    name: string,
+    write: (qc: QueryCreator<DB>) => InsertQueryBuilder<DB, any, any>,
+  ) => q.with(name, write) as unknown as QueryCreator<DB>;
+  let q: QueryCreator<DB> = withWrite(db, 'recorded', (qc) =>
+    qc.insertInto('recorded_logins').values(
       rows.map(({ login, facts }) => ({
         login_id: login.loginId,
         account_id: login.accountId,
@@ -158,9 +188,54 @@ export async function insertLogins(db: Db, rows: LoginRow[]): Promise<void> {
         previous_ip: facts.previous?.ip ?? null,
         previous_country: facts.previous?.country ?? null,
       })),
-    )
-    .execute();
-  await db
+    ),
+  );
+  if (plan.latest.size > 0) {
+    q = withWrite(q, 'latest', (qc) =>
+      qc
+        .insertInto('account_last_logins')
+        .values(
+          [...plan.latest].map(([accountId, l]) => ({
+            account_id: accountId,
+            logged_in_at: l.loggedInAt,
+            record_id: l.recordId,
+            ip: l.ip,
+            country: l.country,
+          })),
+        )
+        .onConflict((oc) =>
+          oc.column('account_id').doUpdateSet((eb) => ({
+            logged_in_at: eb.ref('excluded.logged_in_at'),
+            record_id: eb.ref('excluded.record_id'),
+            ip: eb.ref('excluded.ip'),
+            country: eb.ref('excluded.country'),
+          })),
+        ),
+    );
+  }
+  if (plan.countries.length > 0) {
+    q = withWrite(q, 'countries', (qc) =>
+      qc
+        .insertInto('account_countries')
+        .values(
+          plan.countries.map(({ accountId, country, seen }) => ({
+            account_id: accountId,
+            country,
+            first_logged_in_at: seen.first.loggedInAt,
+            first_record_id: seen.first.recordId,
+            last_logged_in_at: seen.lastLoggedInAt,
+          })),
+        )
+        .onConflict((oc) =>
+          oc.columns(['account_id', 'country']).doUpdateSet((eb) => ({
+            first_logged_in_at: eb.ref('excluded.first_logged_in_at'),
+            first_record_id: eb.ref('excluded.first_record_id'),
+            last_logged_in_at: eb.ref('excluded.last_logged_in_at'),
+          })),
+        ),
+    );
+  }
+  await q
     .insertInto('logins')
     .values(
       rows.map(({ login, platform, version }) => ({
@@ -174,53 +249,6 @@ export async function insertLogins(db: Db, rows: LoginRow[]): Promise<void> {
       })),
     )
     .execute();
-}
-
-/** Writes the summaries a plan changed; the caller holds the accounts' locks. */
-export async function saveAccountSummaries(db: Db, plan: HistoryPlan): Promise<void> {
-  if (plan.latest.size > 0) {
-    await db
-      .insertInto('account_last_logins')
-      .values(
-        [...plan.latest].map(([accountId, l]) => ({
-          account_id: accountId,
-          logged_in_at: l.loggedInAt,
-          record_id: l.recordId,
-          ip: l.ip,
-          country: l.country,
-        })),
-      )
-      .onConflict((oc) =>
-        oc.column('account_id').doUpdateSet((eb) => ({
-          logged_in_at: eb.ref('excluded.logged_in_at'),
-          record_id: eb.ref('excluded.record_id'),
-          ip: eb.ref('excluded.ip'),
-          country: eb.ref('excluded.country'),
-        })),
-      )
-      .execute();
-  }
-  if (plan.countries.length > 0) {
-    await db
-      .insertInto('account_countries')
-      .values(
-        plan.countries.map(({ accountId, country, seen }) => ({
-          account_id: accountId,
-          country,
-          first_logged_in_at: seen.first.loggedInAt,
-          first_record_id: seen.first.recordId,
-          last_logged_in_at: seen.lastLoggedInAt,
-        })),
-      )
-      .onConflict((oc) =>
-        oc.columns(['account_id', 'country']).doUpdateSet((eb) => ({
-          first_logged_in_at: eb.ref('excluded.first_logged_in_at'),
-          first_record_id: eb.ref('excluded.first_record_id'),
-          last_logged_in_at: eb.ref('excluded.last_logged_in_at'),
-        })),
-      )
-      .execute();
-  }
 }
 
 export interface HistoryItem {

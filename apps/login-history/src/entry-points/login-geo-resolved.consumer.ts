@@ -18,11 +18,9 @@ import type { DB } from '../data-access/schema';
 import {
   RecordedLogin,
   findLatestBefore,
-  findRecorded,
-  insertLogins,
-  loadAccountHistories,
   lockAccounts,
-  saveAccountSummaries,
+  readRecordingState,
+  writeRecording,
 } from '../data-access/logins.repository';
 import { LoginToRecord, arrivingLate, planHistory } from '../domain/history';
 import { SERVICE_NAME } from '../config';
@@ -78,10 +76,12 @@ export async function recordLogins(
   entries: LoginEntry[],
 ): Promise<Map<string, RecordedLogin>> {
   return db.transaction().execute(async (trx) => {
-    await lockAccounts(trx, [...new Set(entries.map((e) => e.login.accountId))]);
-    const recorded = await findRecorded(
+    const accountIds = [...new Set(entries.map((e) => e.login.accountId))];
+    await lockAccounts(trx, accountIds);
+    const { recorded, histories } = await readRecordingState(
       trx,
       entries.map((e) => e.login.loginId),
+      accountIds,
     );
     const seen = new Set<string>();
     // Not yet recorded, and each login id once even if the caller passed it twice.
@@ -94,12 +94,10 @@ export async function recordLogins(
     if (fresh.length === 0) return recorded;
 
     const logins = fresh.map((e) => e.login);
-    const histories = await loadAccountHistories(trx, [...new Set(logins.map((l) => l.accountId))]);
     const earlier = await findLatestBefore(trx, arrivingLate(logins, histories));
     const plan = planHistory(logins, histories, earlier);
     const rows = fresh.map((e) => ({ ...e, facts: plan.facts.get(e.login.loginId)! }));
-    await insertLogins(trx, rows);
-    await saveAccountSummaries(trx, plan);
+    await writeRecording(trx, rows, plan);
     for (const { login, facts } of rows) {
       recorded.set(login.loginId, {
         loginId: login.loginId,

@@ -362,6 +362,7 @@ export function startConsumer<T extends MessageType>(broker: Broker, spec: Consu
       batchTimer = undefined;
       batchDue = batch.length > 0;
       batchesRunning++;
+      metrics?.batchSize.observe({ queue }, taken.length);
       void runBatch(spec, taken).finally(() => {
         taken.forEach(done);
         batchesRunning--;
