@@ -336,7 +336,9 @@ async function suiteRun(vhostUrl: string, runId: string) {
       );
       for (const d of SERVICES) {
         const text = await (await fetch(`${s.url(d.name)}/metrics`)).text();
-        for (const line of text.split('\n').filter((l) => /^message_(handling_seconds|batch_size)_(sum|count)/.test(l)))
+        for (const line of text
+          .split('\n')
+          .filter((l) => /^message_(handling_seconds|batch_size)_(sum|count)/.test(l)))
           log(`  ${d.name}: ${line}`);
       }
       for (const [name, u] of r.usage) log(`  ${name}: ${fmt(u.cores, 2)} cores, ${fmt(u.peakRssMb)} MB`);
