@@ -338,7 +338,7 @@ async function suiteRun(vhostUrl: string, runId: string) {
         const text = await (await fetch(`${s.url(d.name)}/metrics`)).text();
         for (const line of text
           .split('\n')
-          .filter((l) => /^message_(handling_seconds|batch_size)_(sum|count)/.test(l)))
+          .filter((l) => /^(message_(handling_seconds|batch_size)_(sum|count)|nodejs_heap_size_(total|used)_bytes|nodejs_external_memory_bytes|process_resident_memory_bytes|nodejs_heap_space_size_total_bytes)/.test(l)))
           log(`  ${d.name}: ${line}`);
       }
       for (const [name, u] of r.usage) log(`  ${name}: ${fmt(u.cores, 2)} cores, ${fmt(u.peakRssMb)} MB`);

@@ -61,9 +61,11 @@ export async function start(source: NodeJS.ProcessEnv, deps: AccountGuardDeps = 
       const mailer =
         deps.mailer ??
         // Each client library is loaded only when its channel is configured: twilio and nodemailer
-        // weigh some 40 MB of memory between them.
+        // weigh some 40 MB of memory between them. require(), not import(): the services run
+        // through a require hook (packages/shared/register.cjs), which import() would bypass.
         (config.SMTP_URL && config.MAIL_FROM
-          ? (await import('./adapters/smtp-mailer')).createSmtpMailer({
+          ? // eslint-disable-next-line @typescript-eslint/no-require-imports
+            (require('./adapters/smtp-mailer') as typeof import('./adapters/smtp-mailer')).createSmtpMailer({
               url: config.SMTP_URL,
               from: config.MAIL_FROM,
               timeoutMs: config.SMTP_TIMEOUT_MS,
@@ -76,7 +78,8 @@ export async function start(source: NodeJS.ProcessEnv, deps: AccountGuardDeps = 
       const sms =
         deps.sms ??
         (config.TWILIO_ACCOUNT_SID && config.TWILIO_AUTH_TOKEN && config.TWILIO_FROM
-          ? (await import('./adapters/twilio-sms')).createTwilioSms({
+          ? // eslint-disable-next-line @typescript-eslint/no-require-imports
+            (require('./adapters/twilio-sms') as typeof import('./adapters/twilio-sms')).createTwilioSms({
               accountSid: config.TWILIO_ACCOUNT_SID,
               authToken: config.TWILIO_AUTH_TOKEN,
               from: config.TWILIO_FROM,
