@@ -245,6 +245,13 @@ async function baseline(vhostUrl: string): Promise<{ max: WindowResult; capacity
       ]),
   };
   try {
+    const fixedRate = Number(argValue('--rate') ?? 0);
+    if (fixedRate > 0) {
+      const r = await runWindow(sys, fixedRate);
+      log(`baseline: ${fixedRate}/s → p50 ${r.p50.toFixed(1)} p99 ${r.p99.toFixed(1)} ms`);
+      for (const [name, u] of r.usage) log(`  ${name}: ${fmt(u.cores, 2)} cores, ${fmt(u.peakRssMb)} MB`);
+      return { max: r, capacity: fixedRate };
+    }
     const { max, capacity } = await findMax(sys);
     return { max, capacity };
   } finally {
