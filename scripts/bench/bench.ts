@@ -170,13 +170,27 @@ async function findMax(sys: System): Promise<{ max: WindowResult; capacity: numb
   const capacity = await estimateCapacity(sys);
   let rate = Math.floor((capacity * 0.95) / 50) * 50;
   const tries: WindowResult[] = [];
+  let failedAt: number | undefined;
   for (let i = 0; i < TRIES; i++) {
     const r = await runWindow(sys, rate);
     tries.push(r);
     log(
       `${sys.name}: ${rate}/s for ${WINDOW_S}s → ${r.sustained ? 'sustained' : 'backlog grew'} (backlog mid ${r.backlogMid}, end ${r.backlogEnd}; p99 ${r.p99.toFixed(0)} ms)`,
     );
-    if (r.sustained) return { max: r, capacity, tries };
+    if (r.sustained) {
+      // One step back up, halfway to the rate that failed: the 12% steps are coarse.
+      const between = failedAt === undefined ? 0 : Math.floor((rate + failedAt) / 2 / 50) * 50;
+      if (between > rate) {
+        const up = await runWindow(sys, between);
+        tries.push(up);
+        log(
+          `${sys.name}: ${between}/s for ${WINDOW_S}s → ${up.sustained ? 'sustained' : 'backlog grew'} (backlog mid ${up.backlogMid}, end ${up.backlogEnd}; p99 ${up.p99.toFixed(0)} ms)`,
+        );
+        if (up.sustained) return { max: up, capacity, tries };
+      }
+      return { max: r, capacity, tries };
+    }
+    failedAt = rate;
     rate = Math.floor((rate * 0.88) / 50) * 50;
   }
   const last = await runWindow(sys, rate);
@@ -345,7 +359,11 @@ async function suiteRun(vhostUrl: string, runId: string) {
         const text = await (await fetch(`${s.url(d.name)}/metrics`)).text();
         for (const line of text
           .split('\n')
-          .filter((l) => /^(message_(handling_seconds|batch_size)_(sum|count)|nodejs_heap_size_(total|used)_bytes|nodejs_external_memory_bytes|process_resident_memory_bytes|nodejs_heap_space_size_total_bytes)/.test(l)))
+          .filter((l) =>
+            /^(message_(handling_seconds|batch_size)_(sum|count)|nodejs_heap_size_(total|used)_bytes|nodejs_external_memory_bytes|process_resident_memory_bytes|nodejs_heap_space_size_total_bytes)/.test(
+              l,
+            ),
+          ))
           log(`  ${d.name}: ${line}`);
       }
       for (const [name, u] of r.usage) log(`  ${name}: ${fmt(u.cores, 2)} cores, ${fmt(u.peakRssMb)} MB`);
