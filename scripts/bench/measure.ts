@@ -156,34 +156,50 @@ export function pidsOf(user: string, name: string): number[] {
 }
 
 /** CPU (in cores) and peak RSS of groups of processes over a window. */
+/**
+ * CPU and peak RSS per group of processes over a window. Pids are looked up again at every sample
+ * and CPU is counted per pid, so processes that come and go within the window (Postgres backends
+ * of a pool's connections) count for the time they were seen.
+ */
 export class ProcessSampler {
-  private startTicks = new Map<string, number>();
+  /** Per group, per pid: CPU ticks when first seen in the window, and when last seen. */
+  private ticks = new Map<string, Map<number, { first: number; last: number }>>();
   private startAt = 0;
   peakRss = new Map<string, number>();
   private timer?: NodeJS.Timeout;
   constructor(private readonly groups: () => Map<string, number[]>) {}
 
+  private sample(atStart: boolean) {
+    for (const [name, pids] of this.groups()) {
+      let seen = this.ticks.get(name);
+      if (!seen) this.ticks.set(name, (seen = new Map()));
+      let rss = 0;
+      for (const pid of pids) {
+        const t = cpuTicks(pid);
+        const known = seen.get(pid);
+        // A process first seen after the start began within the window: all its CPU counts.
+        if (known) known.last = Math.max(known.last, t);
+        else seen.set(pid, { first: atStart ? t : 0, last: t });
+        rss += rssMb(pid);
+      }
+      if (!atStart) this.peakRss.set(name, Math.max(this.peakRss.get(name) ?? 0, rss));
+    }
+  }
+
   start() {
     this.startAt = performance.now();
-    for (const [name, pids] of this.groups())
-      this.startTicks.set(
-        name,
-        pids.reduce((a, p) => a + cpuTicks(p), 0),
-      );
-    this.timer = setInterval(() => {
-      for (const [name, pids] of this.groups()) {
-        const rss = pids.reduce((a, p) => a + rssMb(p), 0);
-        this.peakRss.set(name, Math.max(this.peakRss.get(name) ?? 0, rss));
-      }
-    }, 500);
+    this.sample(true);
+    this.timer = setInterval(() => this.sample(false), 500);
   }
 
   stop(): Map<string, { cores: number; peakRssMb: number }> {
     clearInterval(this.timer);
+    this.sample(false);
     const seconds = (performance.now() - this.startAt) / 1000;
     const out = new Map<string, { cores: number; peakRssMb: number }>();
-    for (const [name, pids] of this.groups()) {
-      const ticks = pids.reduce((a, p) => a + cpuTicks(p), 0) - (this.startTicks.get(name) ?? 0);
+    for (const [name, seen] of this.ticks) {
+      let ticks = 0;
+      for (const { first, last } of seen.values()) ticks += last - first;
       out.set(name, { cores: ticks / CLK_TCK / seconds, peakRssMb: this.peakRss.get(name) ?? 0 });
     }
     return out;
