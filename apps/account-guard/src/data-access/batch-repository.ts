@@ -1,4 +1,5 @@
-import { InsertQueryBuilder, Insertable, QueryCreator, sql } from 'kysely';
+import { Insertable, QueryCreator, sql } from 'kysely';
+import { withWrite } from '@account-security/shared';
 import { AuditEntry, auditValues } from './audit-repository';
 import { NewLock, lockValues } from './lock-repository';
 import type {
@@ -79,13 +80,7 @@ export async function writeDecisions(
   },
 ): Promise<{ inserted: number; actions: ActionRow[] }> {
   if (w.decisions.length === 0) return { inserted: 0, actions: [] };
-  // Data-modifying CTEs run exactly once each, whether or not the main query reads them; the
-  // main statement's RETURNING reads how many decisions went in.
-  const withWrite = (
-    q: QueryCreator<DB>,
-    name: string,
-    write: (qc: QueryCreator<DB>) => InsertQueryBuilder<DB, any, any>,
-  ) => q.with(name, write) as unknown as QueryCreator<DB>;
+  // The main statement's RETURNING reads how many decisions went in (see withWrite).
   let q = trx.with('decided', (qc) =>
     qc
       .insertInto('login_decision')
@@ -94,9 +89,9 @@ export async function writeDecisions(
       .returning('login_id'),
   ) as unknown as QueryCreator<DB>;
   if (w.locks.length > 0)
-    q = withWrite(q, 'locks', (qc) => qc.insertInto('account_lock').values(lockValues(w.locks)));
+    q = withWrite<DB>(q, 'locks', (qc) => qc.insertInto('account_lock').values(lockValues(w.locks)));
   if (w.audits.length > 0)
-    q = withWrite(q, 'audit', (qc) => qc.insertInto('audit_log').values(auditValues(w.audits)));
+    q = withWrite<DB>(q, 'audit', (qc) => qc.insertInto('audit_log').values(auditValues(w.audits)));
   const decidedCount = sql<number>`(select count(*)::int from decided)`.as('decided_count');
   if (w.actions.length === 0) {
     const r = await q.selectNoFrom([decidedCount]).executeTakeFirstOrThrow();

@@ -1,4 +1,5 @@
-import { InsertQueryBuilder, Kysely, QueryCreator, sql } from 'kysely';
+import { Kysely, QueryCreator, sql } from 'kysely';
+import { withWrite } from '@account-security/shared';
 import type { DB } from './schema';
 import type { AccountHistory, HistoryFacts, HistoryPlan, LoginToRecord, PastLogin } from '../domain/history';
 import type { CursorPosition } from '../domain/cursor';
@@ -168,14 +169,7 @@ export interface LoginRow {
  */
 export async function writeRecording(db: Db, rows: LoginRow[], plan: HistoryPlan): Promise<void> {
   if (rows.length === 0) return;
-  // Data-modifying CTEs run exactly once each, whether or not the main query reads them. The
-  // CTE names are not referenced, so the builder's type is kept as it is.
-  const withWrite = (
-    q: QueryCreator<DB>,
-    name: string,
-    write: (qc: QueryCreator<DB>) => InsertQueryBuilder<DB, any, any>,
-  ) => q.with(name, write) as unknown as QueryCreator<DB>;
-  let q: QueryCreator<DB> = withWrite(db, 'recorded', (qc) =>
+  let q: QueryCreator<DB> = withWrite<DB>(db, 'recorded', (qc) =>
     qc.insertInto('recorded_logins').values(
       rows.map(({ login, facts }) => ({
         login_id: login.loginId,
@@ -191,7 +185,7 @@ export async function writeRecording(db: Db, rows: LoginRow[], plan: HistoryPlan
     ),
   );
   if (plan.latest.size > 0) {
-    q = withWrite(q, 'latest', (qc) =>
+    q = withWrite<DB>(q, 'latest', (qc) =>
       qc
         .insertInto('account_last_logins')
         .values(
@@ -214,7 +208,7 @@ export async function writeRecording(db: Db, rows: LoginRow[], plan: HistoryPlan
     );
   }
   if (plan.countries.length > 0) {
-    q = withWrite(q, 'countries', (qc) =>
+    q = withWrite<DB>(q, 'countries', (qc) =>
       qc
         .insertInto('account_countries')
         .values(

@@ -1,6 +1,15 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { Kysely, Migration, MigrationProvider, Migrator, PostgresDialect, sql } from 'kysely';
+import {
+  InsertQueryBuilder,
+  Kysely,
+  Migration,
+  MigrationProvider,
+  Migrator,
+  PostgresDialect,
+  QueryCreator,
+  sql,
+} from 'kysely';
 import { Pool, types } from 'pg';
 import type { Logger } from '../logger';
 
@@ -120,4 +129,18 @@ export function isTransientDbError(err: unknown): boolean {
   return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
     e?.message ?? '',
   );
+}
+
+/**
+ * Adds an INSERT as a data-modifying CTE, so several tables are written in one statement (one
+ * round trip): Postgres runs each such CTE exactly once, whether or not the main query reads it.
+ * The CTE is not referenced, so the builder keeps its type.
+ */
+export function withWrite<DB>(
+  q: QueryCreator<DB>,
+  name: string,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  write: (qc: QueryCreator<DB>) => InsertQueryBuilder<DB, any, any>,
+): QueryCreator<DB> {
+  return q.with(name, write as never) as unknown as QueryCreator<DB>;
 }
