@@ -139,7 +139,6 @@ export function isTransientDbError(err: unknown): boolean {
 export function withWrite<DB>(
   q: QueryCreator<DB>,
   name: string,
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   write: (qc: QueryCreator<DB>) => InsertQueryBuilder<DB, any, any>,
 ): QueryCreator<DB> {
   return q.with(name, write as never) as unknown as QueryCreator<DB>;

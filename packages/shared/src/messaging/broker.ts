@@ -139,6 +139,19 @@ export function connectBroker(opts: BrokerOptions): Broker {
    * until confirmed or PUBLISH_TIMEOUT_MS has passed (a duplicate carries the same id and is
    * deduplicated downstream).
    */
+  // Resolved once per exchange and routing key (a label lookup hashes its labels on every call).
+  const publishedCounters = new Map<string, ReturnType<Metrics['published']['labels']>>();
+  const publishedCounter = (exchange: string, routingKey: string) => {
+    if (!metrics) return undefined;
+    const key = `${exchange}\u0000${routingKey}`;
+    let c = publishedCounters.get(key);
+    if (!c) {
+      c = metrics.published.labels({ exchange: exchange || '(default)', routing_key: routingKey });
+      publishedCounters.set(key, c);
+    }
+    return c;
+  };
+
   async function publishRaw(exchange: string, routingKey: string, body: Buffer, props: Options.Publish) {
     const deadline = Date.now() + opts.publishTimeoutMs;
     for (let attempt = 1; ; attempt++) {
@@ -158,7 +171,7 @@ export function connectBroker(opts: BrokerOptions): Broker {
         await new Promise((r) => setTimeout(r, Math.min(2000, 100 * attempt)));
       }
     }
-    metrics?.published.inc({ exchange: exchange || '(default)', routing_key: routingKey });
+    publishedCounter(exchange, routingKey)?.inc();
   }
 
   return {

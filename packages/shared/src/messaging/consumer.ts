@@ -153,7 +153,15 @@ export function startConsumer<T extends MessageType>(broker: Broker, spec: Consu
   const delays = broker.topology.retryDelaysMs;
   const isBatch = 'handleBatch' in spec;
   const concurrency = spec.concurrency ?? (isBatch ? 2 : spec.prefetch);
-  const limit = pLimit(concurrency);
+  // The prefetch already bounds the handlers running at once; a limit at least as high is a no-op.
+  const limit: (f: () => Promise<void>) => Promise<void> =
+    concurrency < spec.prefetch ? pLimit(concurrency) : (f) => f();
+  // Per-message counters resolved once (label lookups hash their labels on every call).
+  const counters = metrics && {
+    handled: metrics.consumed.labels({ queue, outcome: 'handled' }),
+    handling: metrics.handlingSeconds.labels({ queue }),
+    inFlight: metrics.inFlight.labels({ queue }),
+  };
 
   let stopping = false;
   let current: { channel: Channel; consumerTag: string; acks: AckWindow } | undefined;
@@ -194,7 +202,7 @@ export function startConsumer<T extends MessageType>(broker: Broker, spec: Consu
 
   function done() {
     inFlight--;
-    metrics?.inFlight.dec({ queue });
+    counters?.inFlight.dec();
     if (inFlight === 0) {
       const waiters = idleWaiters;
       idleWaiters = [];
@@ -253,7 +261,7 @@ export function startConsumer<T extends MessageType>(broker: Broker, spec: Consu
     try {
       if (error === undefined) {
         settleOnChannel(d, 'ack');
-        metrics?.consumed.inc({ queue, outcome: 'handled' });
+        counters?.handled.inc();
       } else if (error instanceof PermanentError) {
         await deadLetter(d, error.reason, errorText(error), attempt);
         settleOnChannel(d, 'ack');
@@ -283,7 +291,7 @@ export function startConsumer<T extends MessageType>(broker: Broker, spec: Consu
       await new Promise((r) => setTimeout(r, REQUEUE_PAUSE_MS));
       settleOnChannel(d, 'requeue');
     } finally {
-      metrics?.handlingSeconds.observe({ queue }, (Date.now() - d.started) / 1000);
+      counters?.handling.observe((Date.now() - d.started) / 1000);
     }
   }
 
@@ -296,7 +304,7 @@ export function startConsumer<T extends MessageType>(broker: Broker, spec: Consu
       return;
     }
     inFlight++;
-    metrics?.inFlight.inc({ queue });
+    counters?.inFlight.inc();
     acks.delivered(msg.fields.deliveryTag);
     const d: Delivery = { msg, channel, acks, started: Date.now() };
     const parsed = parseMessage(msg.content, spec.types, spec.maxMessageBytes);
