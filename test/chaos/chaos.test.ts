@@ -99,16 +99,16 @@ async function scenario(
     const [faultEnd] = await Promise.all([faultDone, streaming]);
 
     // Recovered when every login is accounted for: recorded, assessed, actions done, or dead-lettered.
-    let row: LedgerRow = await ledger.check(h.smtp.mails);
+    let row: LedgerRow = await ledger.check(h.smtp.messages);
     const deadline = Date.now() + 240_000;
     while (row.lost > 0 && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 1000));
-      row = await ledger.check(h.smtp.mails);
+      row = await ledger.check(h.smtp.messages);
     }
     const recoverS = (Date.now() - faultEnd) / 1000;
     // A little longer, so late duplicates would show.
     await new Promise((r) => setTimeout(r, 3000));
-    row = await ledger.check(h.smtp.mails);
+    row = await ledger.check(h.smtp.messages);
     table.push({ scenario: name, ...row, recoverS: row.lost > 0 ? NaN : recoverS });
     if (row.problems.length) process.stderr.write(`${name}: ${row.problems.slice(0, 10).join('\n')}\n`);
 
@@ -207,11 +207,11 @@ describe('the suite under faults', () => {
       async ({ h }) => {
         await h.smtp.stop();
         await new Promise((r) => setTimeout(r, 15_000));
-        await h.smtp.start();
+        await h.smtp.resume();
       },
       { faultAt: 0.2 },
     );
-    expect(h.smtp.mails.length).toBeGreaterThan(0);
+    expect(h.smtp.messages.length).toBeGreaterThan(0);
   });
 
   test('hostile input mixed into the stream: each rejected with a reason, no crash, every valid login processed', async () => {

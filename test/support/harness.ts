@@ -22,7 +22,7 @@ import {
   PG_BASE,
 } from '../../packages/shared/src/testing';
 import { Suite, freePort, startSuite } from '../../scripts/suite';
-import { TestSmtpServer } from './smtp';
+import { TestSmtpServer } from '../../packages/shared/src/testing/smtp';
 
 export const IPS = {
   KR: '211.234.10.5',
@@ -56,8 +56,7 @@ export const supportToken = (staffId = 'staff-1') => signToken({ sub: staffId, r
 
 export async function startHarness(label: string, extraEnv: Record<string, string> = {}): Promise<Harness> {
   const vhost = await createTestVhost(label);
-  const smtp = new TestSmtpServer(await freePort());
-  await smtp.start();
+  const smtp = await TestSmtpServer.start();
   const dbUrls = {
     'login-history': `${PG_BASE}/${uniqueName(`${label}_lh`)}`,
     'account-guard': `${PG_BASE}/${uniqueName(`${label}_ag`)}`,

@@ -16,7 +16,7 @@ import type { DB } from '../../src/data-access/schema';
 import { start } from '../../src/main';
 import type { Channel, Policy } from '../../src/domain/types';
 import type { LoginRecordedEvent } from './events';
-import { TestSmtpServer, freePort } from './smtp';
+import { TestSmtpServer, freeSmtpPort } from '@account-security/shared/src/testing/smtp';
 import { TwilioStandIn } from './twilio';
 
 export const PUBLIC_URL = 'http://guard.example.test';
@@ -58,7 +58,7 @@ export class Harness {
     const db = await createTestDatabase<DB>('account-guard');
     const twilio = await TwilioStandIn.start();
     const smtp = opts.smtp === 'later' ? undefined : await TestSmtpServer.start();
-    const smtpPort = smtp ? smtp.port : await freePort();
+    const smtpPort = smtp ? smtp.port : await freeSmtpPort();
     const env = testEnv({
       AMQP_URL: vhost.url,
       DATABASE_URL: db.url,

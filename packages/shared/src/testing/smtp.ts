@@ -1,0 +1,94 @@
+import { AddressInfo } from 'node:net';
+import { simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+import { waitUntil } from './index';
+
+export interface ReceivedMail {
+  from: string;
+  to: string[];
+  raw: string;
+  subject: string;
+  messageId: string;
+  text: string;
+  html: string;
+}
+
+/**
+ * A real SMTP server (smtp-server) inside the test process that keeps every message it receives,
+ * parsed with mailparser; test-only (its two libraries are dev dependencies of the workspace).
+ * `stop()` then `resume()` make an outage that ends, on the same port.
+ */
+export class TestSmtpServer {
+  private server: SMTPServer | undefined;
+  readonly messages: ReceivedMail[] = [];
+  private constructor(public port: number) {}
+
+  static async start(port = 0): Promise<TestSmtpServer> {
+    const smtp = new TestSmtpServer(port);
+    await smtp.resume();
+    return smtp;
+  }
+
+  /** Listens (again) on this server's port, keeping the messages received before. */
+  async resume(): Promise<void> {
+    if (this.server) return;
+    const messages = this.messages;
+    const server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS', 'AUTH'],
+      logger: false,
+      onData(stream, session, callback) {
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('end', () => {
+          const raw = Buffer.concat(chunks).toString('utf8');
+          simpleParser(raw).then(
+            (parsed) => {
+              messages.push({
+                from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+                to: session.envelope.rcptTo.map((r) => r.address),
+                raw,
+                subject: parsed.subject ?? '',
+                messageId: parsed.messageId ?? '',
+                text: parsed.text ?? '',
+                html: typeof parsed.html === 'string' ? parsed.html : '',
+              });
+              callback();
+            },
+            (err: Error) => callback(err),
+          );
+        });
+      },
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.port, '127.0.0.1', () => resolve());
+    });
+    this.server = server;
+    this.port = (server.server.address() as AddressInfo).port;
+  }
+
+  to(address: string): ReceivedMail[] {
+    return this.messages.filter((m) => m.to.includes(address));
+  }
+
+  async waitFor(address: string, count = 1, timeoutMs = 20000): Promise<ReceivedMail[]> {
+    await waitUntil(() => this.to(address).length >= count, timeoutMs, `${count} email(s) to ${address}`);
+    return this.to(address);
+  }
+
+  async stop(): Promise<void> {
+    const s = this.server;
+    if (!s) return;
+    this.server = undefined;
+    await new Promise<void>((resolve) => s.close(() => resolve()));
+  }
+}
+
+/** A port nothing listens on (for "SMTP is down"). */
+export async function freeSmtpPort(): Promise<number> {
+  const probe = await TestSmtpServer.start(0);
+  const port = probe.port;
+  await probe.stop();
+  return port;
+}
