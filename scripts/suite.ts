@@ -81,7 +81,9 @@ export interface SuiteOptions {
  */
 export const DEFAULT_SERVICE_NODE_ARGS = '--max-semi-space-size=4 --max-old-space-size=128';
 export const serviceNodeArgs = (env: NodeJS.ProcessEnv, def: ServiceDef) =>
-  (env.SERVICE_NODE_ARGS ?? (def === WEB ? '' : DEFAULT_SERVICE_NODE_ARGS)).split(/\s+/).filter(Boolean);
+  (env.SERVICE_NODE_ARGS ?? (def.name === WEB.name ? '' : DEFAULT_SERVICE_NODE_ARGS))
+    .split(/\s+/)
+    .filter(Boolean);
 
 export function spawnService(
   def: ServiceDef,

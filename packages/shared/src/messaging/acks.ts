@@ -103,6 +103,7 @@ export class AckWindow {
   private releaseHeld() {
     if (this.closed) return;
     for (const tag of [...this.toAck].sort((a, b) => a - b)) {
+      if (this.closed) return;
       this.toAck.delete(tag);
       this.gone.add(tag);
       this.send(tag, false);

@@ -153,9 +153,8 @@ export function startConsumer<T extends MessageType>(broker: Broker, spec: Consu
   const delays = broker.topology.retryDelaysMs;
   const isBatch = 'handleBatch' in spec;
   const concurrency = spec.concurrency ?? (isBatch ? 2 : spec.prefetch);
-  // The prefetch already bounds the handlers running at once; a limit at least as high is a no-op.
-  const limit: (f: () => Promise<void>) => Promise<void> =
-    concurrency < spec.prefetch ? pLimit(concurrency) : (f) => f();
+  // Also bounds handlers across a reconnect: the old channel's may still run beside a new prefetch.
+  const limit = pLimit(concurrency);
   // Per-message counters resolved once (label lookups hash their labels on every call).
   const counters = metrics && {
     handled: metrics.consumed.labels({ queue, outcome: 'handled' }),
@@ -164,6 +163,8 @@ export function startConsumer<T extends MessageType>(broker: Broker, spec: Consu
   };
 
   let stopping = false;
+  /** stop() has returned: nothing more is started. */
+  let closed = false;
   let current: { channel: Channel; consumerTag: string; acks: AckWindow } | undefined;
   let inFlight = 0;
   let idleWaiters: (() => void)[] = [];
@@ -354,7 +355,7 @@ export function startConsumer<T extends MessageType>(broker: Broker, spec: Consu
    * batch, which starts as soon as a slot frees.
    */
   function pumpBatches() {
-    if (!isBatch) return;
+    if (!isBatch || closed) return;
     while (batchesRunning < concurrency && batch.length > 0) {
       const delay = spec.batchDelayMs ?? 5;
       if (batch.length < spec.batchSize && !batchDue && !stopping && delay > 0) {
@@ -412,6 +413,8 @@ export function startConsumer<T extends MessageType>(broker: Broker, spec: Consu
       }
       current?.acks.drain();
       current = undefined;
+      // Batches still queued after a timed-out stop are left to the broker's redelivery.
+      closed = true;
       await wrapper.close();
     },
   };
