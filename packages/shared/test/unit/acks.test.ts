@@ -101,4 +101,24 @@ describe('ack window', () => {
     await nextTurn();
     expect(errors).toHaveLength(1);
   });
+
+  test('held acks released onto a channel that throws stop at the first failure', async () => {
+    const errors: unknown[] = [];
+    let calls = 0;
+    const w = new AckWindow(
+      {
+        ack: () => {
+          calls++;
+          throw new Error('Channel closed');
+        },
+      },
+      5,
+      (e) => errors.push(e),
+    );
+    for (let t = 1; t <= 4; t++) w.delivered(t);
+    [2, 3, 4].forEach((t) => w.ack(t));
+    await new Promise((r) => setTimeout(r, 30));
+    expect(calls).toBe(1);
+    expect(errors).toHaveLength(1);
+  });
 });
