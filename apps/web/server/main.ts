@@ -3,7 +3,14 @@
  * call the public APIs through. `tsx apps/web/server/main.ts`; PORT defaults to 3004.
  */
 import type { Server } from 'node:http';
-import { Logger, createLogger, createMetrics, redactUrl, runMain } from '@account-security/shared';
+import {
+  Logger,
+  beginClose,
+  createLogger,
+  createMetrics,
+  redactUrl,
+  runMain,
+} from '@account-security/shared';
 import { createWebApp } from './app';
 import { DIST_DIR, ensureBuilt } from './build';
 import { loadWebConfig } from './config';
@@ -45,12 +52,11 @@ export async function start(env: NodeJS.ProcessEnv): Promise<RunningWeb> {
     stop: () =>
       (stopping ??= (async () => {
         logger.info('stopping');
-        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-        server.closeIdleConnections();
+        const { closed, cut } = beginClose(server);
         // Requests in flight (a slow upstream) get until the shutdown timeout, then are cut.
-        const cut = setTimeout(() => server.closeAllConnections(), config.SHUTDOWN_TIMEOUT_MS);
+        const timer = setTimeout(cut, config.SHUTDOWN_TIMEOUT_MS);
         await closed;
-        clearTimeout(cut);
+        clearTimeout(timer);
         logger.info('stopped');
       })()),
   };

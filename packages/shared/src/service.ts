@@ -6,7 +6,7 @@ import { createMetrics, Metrics } from './metrics';
 import { Broker, connectBroker } from './messaging/broker';
 import { Consumer, ConsumerSpec, startConsumer } from './messaging/consumer';
 import type { WorkQueue } from './messaging/topology';
-import { createHttpApp, ReadinessCheck } from './http/app';
+import { beginClose, createHttpApp, ReadinessCheck } from './http/app';
 import type { z } from 'zod';
 
 const common = { ...commonConfigShape, PORT: env.int(0, 65535) };
@@ -146,13 +146,12 @@ export async function startService<C extends CommonConfig>(opts: {
     stop: () =>
       (stopping ??= (async () => {
         logger.info('stopping');
-        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-        server.closeIdleConnections();
+        const { closed, cut } = beginClose(server);
         await parts.beforeStop?.();
         await Promise.all(consumers.map((c) => c.stop(config.SHUTDOWN_TIMEOUT_MS)));
         await broker.close();
         await parts.close?.();
-        server.closeAllConnections();
+        cut();
         await closed;
         logger.info('stopped');
       })()),

@@ -1,4 +1,5 @@
 import express, { Express, NextFunction, Request, Response } from 'express';
+import type { Server } from 'node:http';
 import helmet from 'helmet';
 import pinoHttp from 'pino-http';
 import type { Logger } from '../logger';
@@ -102,4 +103,14 @@ export function createHttpApp(opts: HttpAppOptions): Express {
     res.status(500).json({ error: { code: 'INTERNAL', message: 'internal error' } });
   });
   return app;
+}
+
+/**
+ * Starts closing an HTTP server: no new connections, idle keep-alive ones closed now. `closed`
+ * resolves once every connection is gone; `cut()` ends the ones still busy (requests in flight).
+ */
+export function beginClose(server: Server): { closed: Promise<void>; cut: () => void } {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  return { closed, cut: () => server.closeAllConnections() };
 }
