@@ -263,7 +263,7 @@ async function baseline(vhostUrl: string): Promise<{ max: WindowResult; capacity
     if (fixedRate > 0) {
       const r = await runWindow(sys, fixedRate);
       log(`baseline: ${fixedRate}/s → p50 ${r.p50.toFixed(1)} p99 ${r.p99.toFixed(1)} ms`);
-      for (const [name, u] of r.usage) log(`  ${name}: ${fmt(u.cores, 2)} cores, ${fmt(u.peakRssMb)} MB`);
+      logUsage(r.usage);
       return { max: r, capacity: fixedRate };
     }
     const { max, capacity } = await findMax(sys);
@@ -366,7 +366,7 @@ async function suiteRun(vhostUrl: string, runId: string) {
           ))
           log(`  ${d.name}: ${line}`);
       }
-      for (const [name, u] of r.usage) log(`  ${name}: ${fmt(u.cores, 2)} cores, ${fmt(u.peakRssMb)} MB`);
+      logUsage(r.usage);
       return { max: r, capacity: fixedRate, at1000: undefined, half: r, duplicates: tracker.duplicates };
     }
     const { max, capacity } = await findMax(sys);
@@ -425,6 +425,10 @@ function versions() {
   };
 }
 
+function logUsage(usage: Map<string, { cores: number; peakRssMb: number }>) {
+  for (const [name, u] of usage) log(`  ${name}: ${fmt(u.cores, 2)} cores, ${fmt(u.peakRssMb)} MB`);
+}
+
 const fmt = (n: number | undefined, d = 0) =>
   n === undefined || Number.isNaN(n)
     ? '–'
@@ -445,8 +449,7 @@ async function main() {
       // Development: the suite's windows alone, no baseline, nothing written.
       const suite = await suiteRun(vhostUrl, runId);
       log(`suite max sustained ${suite.max.rate}/s (p99 ${suite.max.p99.toFixed(1)} ms)`);
-      for (const [name, u] of suite.max.usage)
-        log(`  ${name}: ${fmt(u.cores, 2)} cores, ${fmt(u.peakRssMb)} MB`);
+      logUsage(suite.max.usage);
       return;
     }
     const base = await baseline(vhostUrl);
