@@ -14,7 +14,7 @@ import {
   EVENTS_EXCHANGE,
   LOGIN_SUCCEEDED,
   createEvent,
-} from '../packages/shared/src/contracts';
+} from '@account-security/shared/contracts';
 import { devAuthSecret } from './suite';
 
 // Networks checked against the shipped DB-IP country database.

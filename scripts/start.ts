@@ -5,7 +5,7 @@
  */
 import { prettyFactory } from 'pino-pretty';
 import jwt from 'jsonwebtoken';
-import { migrateAll } from '../packages/shared/src/cli/migrate';
+import { migrateAll } from '@account-security/shared';
 import { SERVICES, WEB, devAuthSecret, portOf, startSuite } from './suite';
 
 const COLORS = ['\x1b[36m', '\x1b[35m', '\x1b[33m', '\x1b[32m'];

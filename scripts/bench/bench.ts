@@ -18,8 +18,8 @@ import os from 'node:os';
 import path from 'node:path';
 import amqplib from 'amqplib';
 import jwt from 'jsonwebtoken';
-import { EVENTS_EXCHANGE, LOGIN_SUCCEEDED, createEvent } from '../../packages/shared/src/contracts';
-import { dropDatabase, ensureDatabase } from '../../packages/shared/src/db';
+import { EVENTS_EXCHANGE, LOGIN_SUCCEEDED, createEvent } from '@account-security/shared/contracts';
+import { dropDatabase, ensureDatabase } from '@account-security/shared';
 import { ROOT, SERVICES, Suite, freePort, startSuite } from '../suite';
 import {
   Message,

@@ -9,8 +9,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { sql } from 'kysely';
-import { createDb, listDeadLetters } from '../../packages/shared/src';
-import { waitUntil } from '../../packages/shared/src/testing';
+import { createDb, listDeadLetters } from '@account-security/shared';
+import { waitUntil } from '@account-security/shared/testing';
 import {
   ROOT,
   SERVICES,

@@ -1,7 +1,7 @@
 /** Malformed and hostile input: broker messages and HTTP requests that must be rejected cleanly. */
 import jwt from 'jsonwebtoken';
 import { randomUUID } from 'node:crypto';
-import { TEST_JWT_SECRET, signToken } from '../../packages/shared/src/testing';
+import { TEST_JWT_SECRET, signToken } from '@account-security/shared/testing';
 
 const envelope = (type: string, data: unknown, over: Record<string, unknown> = {}) => ({
   specversion: '1.0',

@@ -19,9 +19,9 @@ import {
   createLogger,
   followUpId,
   listDeadLetters,
-} from '../../packages/shared/src';
+} from '@account-security/shared';
 import type { Harness } from '../support/harness';
-import { IPS } from '../support/harness';
+import { IPS, supportToken } from '../support/harness';
 
 export const WORK_QUEUES = [
   'ip-checker.login.succeeded',
@@ -245,7 +245,6 @@ export const POLICY_MIX: [string, number][] = [
 ];
 
 export async function setPolicies(h: Harness, prefix: string): Promise<string[]> {
-  const { supportToken } = await import('../support/harness');
   const accounts: string[] = [];
   for (const [policy, n] of POLICY_MIX) {
     for (let i = 0; i < n; i++) {

@@ -1,5 +1,5 @@
-import { EVENTS_EXCHANGE, LOGIN_SUCCEEDED, listDeadLetters } from '../../packages/shared/src';
-import { publishRaw, waitUntil } from '../../packages/shared/src/testing';
+import { EVENTS_EXCHANGE, LOGIN_SUCCEEDED, listDeadLetters } from '@account-security/shared';
+import { publishRaw, waitUntil } from '@account-security/shared/testing';
 import { Harness, IPS, playerToken, startHarness, supportToken } from '../support/harness';
 
 jest.setTimeout(120_000);

@@ -10,7 +10,7 @@ import {
   createEvent,
   dropDatabase,
   ensureDatabase,
-} from '../../packages/shared/src';
+} from '@account-security/shared';
 import {
   MessageCollector,
   TEST_JWT_SECRET,
@@ -20,9 +20,9 @@ import {
   uniqueName,
   TestVhost,
   PG_BASE,
-} from '../../packages/shared/src/testing';
+} from '@account-security/shared/testing';
 import { Suite, freePort, startSuite } from '../../scripts/suite';
-import { TestSmtpServer } from '../../packages/shared/src/testing/smtp';
+import { TestSmtpServer } from '@account-security/shared/testing/smtp';
 
 export const IPS = {
   KR: '211.234.10.5',

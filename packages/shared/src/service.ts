@@ -46,6 +46,8 @@ export interface Runtime<C extends CommonConfig> {
 export interface ServiceParts {
   consumers: ConsumerSpec<any>[];
   routes?: (app: Express) => void;
+  /** HTTP status of each domain error code the routes may throw. */
+  domainStatuses?: Record<string, number>;
   readiness?: ReadinessCheck[];
   info?: () => Record<string, unknown>;
   /** Stops background work that publishes (outbox pollers, timers), before consumers and broker stop. */
@@ -106,6 +108,7 @@ export async function startService<C extends CommonConfig>(opts: {
     info: parts.info,
     trustProxy: config.TRUST_PROXY,
     routes: parts.routes ?? (() => undefined),
+    domainStatuses: parts.domainStatuses,
     readiness: [
       {
         name: 'broker',

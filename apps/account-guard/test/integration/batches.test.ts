@@ -7,7 +7,7 @@ import {
   followUpId,
   listDeadLetters,
 } from '@account-security/shared';
-import { TestDatabase, createTestDatabase, testEnv, waitUntil } from '@account-security/shared/src/testing';
+import { TestDatabase, createTestDatabase, testEnv, waitUntil } from '@account-security/shared/testing';
 import { sql } from 'kysely';
 import { Registry } from 'prom-client';
 import { handleLoginBatch } from '../../src/application/assess-login';

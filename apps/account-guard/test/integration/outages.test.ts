@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SESSION_KICK, followUp } from '@account-security/shared';
-import { waitUntil } from '@account-security/shared/src/testing';
+import { waitUntil } from '@account-security/shared/testing';
 import { accountIdFor, loginRecorded } from '../support/events';
 import { Harness, phoneFor } from '../support/harness';
 import { unlockTokenIn } from '../support/smtp';

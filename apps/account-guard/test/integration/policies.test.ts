@@ -1,5 +1,5 @@
 import { followUpId, listDeadLetters } from '@account-security/shared';
-import { waitUntil } from '@account-security/shared/src/testing';
+import { waitUntil } from '@account-security/shared/testing';
 import { accountIdFor, loginRecorded } from '../support/events';
 import {
   Harness,

@@ -1,5 +1,5 @@
 import type { RunningService } from '@account-security/shared';
-import { waitUntil } from '@account-security/shared/src/testing';
+import { waitUntil } from '@account-security/shared/testing';
 import { accountIdFor, loginRecorded } from '../support/events';
 import { Harness, phoneFor } from '../support/harness';
 

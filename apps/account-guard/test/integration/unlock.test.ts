@@ -1,4 +1,4 @@
-import { signToken } from '@account-security/shared/src/testing';
+import { signToken } from '@account-security/shared/testing';
 import { accountIdFor, loginRecorded } from '../support/events';
 import { Harness, SERVICE, SUPPORT, phoneFor, playerToken } from '../support/harness';
 import { unlockTokenIn } from '../support/smtp';

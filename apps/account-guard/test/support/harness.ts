@@ -10,13 +10,13 @@ import {
   signToken,
   testEnv,
   waitUntil,
-} from '@account-security/shared/src/testing';
+} from '@account-security/shared/testing';
 import request from 'supertest';
 import type { DB } from '../../src/data-access/schema';
 import { start } from '../../src/main';
 import type { Channel, Policy } from '../../src/domain/types';
 import type { LoginRecordedEvent } from './events';
-import { TestSmtpServer, freeSmtpPort } from '@account-security/shared/src/testing/smtp';
+import { TestSmtpServer, freeSmtpPort } from '@account-security/shared/testing/smtp';
 import { TwilioStandIn } from './twilio';
 
 export const PUBLIC_URL = 'http://guard.example.test';

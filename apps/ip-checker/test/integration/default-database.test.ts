@@ -12,7 +12,7 @@ import {
   publishRaw,
   testEnv,
   waitUntil,
-} from '@account-security/shared/src/testing';
+} from '@account-security/shared/testing';
 import { start } from '../../src/main';
 
 /** Smoke test of the service as shipped: no GEOIP_DB_PATH, so DB-IP Country Lite from npm. */

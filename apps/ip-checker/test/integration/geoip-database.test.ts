@@ -1,6 +1,6 @@
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createLogger } from '@account-security/shared';
-import { waitUntil } from '@account-security/shared/src/testing';
+import { waitUntil } from '@account-security/shared/testing';
 import { DEFAULT_DATABASE, defaultDatabasePath } from '../../src/data-access/default-database';
 import { GeoIp, openGeoIp } from '../../src/data-access/geoip';
 import { MmdbOpenError } from '../../src/data-access/mmdb-file';

@@ -15,7 +15,7 @@ import {
   createTestVhost,
   testEnv,
   waitUntil,
-} from '@account-security/shared/src/testing';
+} from '@account-security/shared/testing';
 import { start } from '../../src/main';
 import { TempDir, singleCountryDb, tempDir } from '../support/fixtures';
 import { replaceMmdb, writeMmdb } from '../support/mmdb-writer';

@@ -15,7 +15,7 @@ import {
   publishRaw,
   testEnv,
   waitUntil,
-} from '@account-security/shared/src/testing';
+} from '@account-security/shared/testing';
 import { start } from '../../src/main';
 import { TempDir, maxmindAsnDb, maxmindCountryDb, tempDir } from '../support/fixtures';
 import { writeMmdb } from '../support/mmdb-writer';

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ConfigError } from '@account-security/shared';
-import { testEnv } from '@account-security/shared/src/testing';
+import { testEnv } from '@account-security/shared/testing';
 import { start } from '../../src/main';
 import { TempDir, tempDir } from '../support/fixtures';
 

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { signToken, waitUntil } from '@account-security/shared/src/testing';
+import { signToken, waitUntil } from '@account-security/shared/testing';
 import { sql } from 'kysely';
 import { GeoResolvedEvent, Harness, geoResolved, minutesAgo, startHarness } from '../support/harness';
 

@@ -1,4 +1,4 @@
-import { waitUntil } from '@account-security/shared/src/testing';
+import { waitUntil } from '@account-security/shared/testing';
 import { GeoResolvedEvent, Harness, geoResolved, startHarness } from '../support/harness';
 
 /** newCountry / previous in login.recorded, whatever order the logins arrive in. */

@@ -1,4 +1,4 @@
-import { TestDatabase, createTestDatabase } from '@account-security/shared/src/testing';
+import { TestDatabase, createTestDatabase } from '@account-security/shared/testing';
 import { CompiledQuery, sql } from 'kysely';
 import type { DB } from '../../src/data-access/schema';
 import { historyPageQuery } from '../../src/data-access/logins.repository';

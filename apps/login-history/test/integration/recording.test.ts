@@ -1,5 +1,5 @@
 import { LOGIN_RECORDED, followUpId, listDeadLetters, loginRecordedEvent } from '@account-security/shared';
-import { waitUntil } from '@account-security/shared/src/testing';
+import { waitUntil } from '@account-security/shared/testing';
 import { sql } from 'kysely';
 import type { LoginRecordedEvent } from '../../src/entry-points/login-geo-resolved.consumer';
 import { Harness, geoResolved, minutesAgo, startHarness } from '../support/harness';

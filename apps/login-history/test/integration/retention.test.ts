@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { randomUUID } from 'node:crypto';
-import { TestDatabase, createTestDatabase } from '@account-security/shared/src/testing';
+import { TestDatabase, createTestDatabase } from '@account-security/shared/testing';
 import { sql } from 'kysely';
 import type { DB } from '../../src/data-access/schema';
 import { LoginEntry, recordIdOf, recordLogins } from '../../src/entry-points/login-geo-resolved.consumer';

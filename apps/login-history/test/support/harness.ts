@@ -16,7 +16,7 @@ import {
   createTestVhost,
   testEnv,
   waitUntil,
-} from '@account-security/shared/src/testing';
+} from '@account-security/shared/testing';
 import { Seams, start } from '../../src/main';
 import type { DB } from '../../src/data-access/schema';
 

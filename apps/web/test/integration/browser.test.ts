@@ -18,7 +18,7 @@ import {
   publishRaw,
   signToken,
   waitUntil,
-} from '@account-security/shared/src/testing';
+} from '@account-security/shared/testing';
 import { ROOT, Suite, freePort, startSuite } from '../../../../scripts/suite';
 import { WebProcess, startWeb } from '../support/web-process';
 

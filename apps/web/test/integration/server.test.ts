@@ -1,6 +1,6 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { signToken } from '@account-security/shared/src/testing';
+import { signToken } from '@account-security/shared/testing';
 import { WebProcess, startWeb } from '../support/web-process';
 
 interface Seen {

@@ -11,7 +11,7 @@ import {
   stopProcess,
   waitReady,
 } from '../../../../scripts/suite';
-import { waitUntil } from '@account-security/shared/src/testing';
+import { waitUntil } from '@account-security/shared/testing';
 
 export const WEB_SERVICE: ServiceDef = { name: 'web', entry: 'apps/web/server/main.ts', port: 3004 };
 

@@ -7,7 +7,7 @@ import {
   storeToken,
   tokenFromFragment,
 } from '../../client/lib/token-source';
-import { signToken } from '@account-security/shared/src/testing';
+import { signToken } from '@account-security/shared/testing';
 
 const unsigned = (payload: object) =>
   `eyJhbGciOiJIUzI1NiJ9.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.sig`;

@@ -1,8 +1,7 @@
-import { isIP } from 'node:net';
 import { z } from 'zod';
 
 // eslint-disable-next-line no-control-regex
-const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
+export const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
 
 /** Text that is safe to store and show: bounded, no control characters. */
 export const text = (min: number, max: number) =>
@@ -22,11 +21,19 @@ export const identifier = (max: number) =>
 
 export const countryCode = z.string().regex(/^[A-Z]{2}$/, { message: 'must be an ISO 3166-1 alpha-2 code' });
 
-/** IPv4 or IPv6 text as Node parses it; zone ids (fe80::1%eth0) are not addresses a login server sends. */
+const ipv4 = z.ipv4();
+const ipv6 = z.ipv6();
+
+/**
+ * IPv4 or IPv6 text (the same set Node's `isIP` accepts, checked without node:net so the browser
+ * can use it); zone ids (fe80::1%eth0) are not addresses a login server sends.
+ */
 export const ipAddress = z
   .string()
   .max(45)
-  .refine((ip) => isIP(ip) !== 0 && !ip.includes('%'), { message: 'must be an IPv4 or IPv6 address' });
+  .refine((ip) => ipv4.safeParse(ip).success || ipv6.safeParse(ip).success, {
+    message: 'must be an IPv4 or IPv6 address',
+  });
 
 export const isoTime = z.iso.datetime({ offset: true });
 

@@ -1,10 +1,10 @@
-import express, { Express, NextFunction, Request, Response } from 'express';
+import express, { Express } from 'express';
 import type { Server } from 'node:http';
 import helmet from 'helmet';
 import pinoHttp from 'pino-http';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
-import { HttpError } from './errors';
+import { HttpError, errorMiddleware } from './errors';
 
 export interface ReadinessCheck {
   name: string;
@@ -21,6 +21,8 @@ export interface HttpAppOptions {
   /** Express "trust proxy": `loopback`, a CIDR list, or a number of hops. */
   trustProxy?: string;
   routes: (app: Express) => void;
+  /** HTTP status of each domain error code the routes may throw (see DomainError). */
+  domainStatuses?: Record<string, number>;
 }
 
 /** Health, readiness, metrics, security headers, JSON limits and the SPEC §5 error shape, for every service. */
@@ -75,33 +77,7 @@ export function createHttpApp(opts: HttpAppOptions): Express {
   opts.routes(app);
 
   app.use((_req, _res, next) => next(new HttpError(404, 'NOT_FOUND', 'no such route')));
-  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    if (err instanceof HttpError) {
-      res.status(err.status).json({ error: { code: err.code, message: err.message } });
-      return;
-    }
-    const e = err as { type?: string; status?: number; message?: string };
-    if (e?.type === 'entity.too.large') {
-      res.status(413).json({
-        error: { code: 'PAYLOAD_TOO_LARGE', message: `body: larger than ${opts.bodyLimit ?? '16kb'}` },
-      });
-      return;
-    }
-    if (
-      e?.type === 'entity.parse.failed' ||
-      e?.type === 'encoding.unsupported' ||
-      e?.type === 'charset.unsupported'
-    ) {
-      res.status(400).json({ error: { code: 'INVALID_INPUT', message: 'body: not valid JSON' } });
-      return;
-    }
-    if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
-      res.status(e.status).json({ error: { code: 'INVALID_INPUT', message: e.message ?? 'bad request' } });
-      return;
-    }
-    req.log.error({ err }, 'request failed');
-    res.status(500).json({ error: { code: 'INTERNAL', message: 'internal error' } });
-  });
+  app.use(errorMiddleware({ domainStatuses: opts.domainStatuses, bodyLimit: opts.bodyLimit }));
   return app;
 }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { accountId, isoTime, text } from './common';
-import { cloudEvent } from './envelope';
+import { accountId, isoTime, text } from '../common';
+import { cloudEvent } from '../envelope';
 
 export const ACCOUNT_LOCKED = 'account.locked';
 export const ACCOUNT_UNLOCKED = 'account.unlocked';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { accountId, countryCode, ipAddress, sessionId, text } from './common';
-import { cloudEvent } from './envelope';
+import { accountId, countryCode, ipAddress, sessionId, text } from '../common';
+import { cloudEvent } from '../envelope';
 
 export const LOGIN_SUCCEEDED = 'login.succeeded';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { countryCode, text } from './common';
-import { cloudEvent } from './envelope';
-import { loginSucceededData } from './login-succeeded';
+import { countryCode, text } from '../common';
+import { cloudEvent } from '../envelope';
+import { loginSucceededData } from './login-succeeded.v1';
 
 export const LOGIN_GEO_RESOLVED = 'login.geo-resolved';
 

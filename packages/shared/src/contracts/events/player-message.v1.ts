@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { accountId, text } from './common';
-import { cloudEvent } from './envelope';
+import { accountId, text } from '../common';
+import { cloudEvent } from '../envelope';
 
 export const PLAYER_MESSAGE = 'player.message';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { countryCode, ipAddress, isoTime, text } from './common';
-import { cloudEvent } from './envelope';
-import { loginGeoResolvedData } from './login-geo-resolved';
+import { countryCode, ipAddress, isoTime, text } from '../common';
+import { cloudEvent } from '../envelope';
+import { loginGeoResolvedData } from './login-geo-resolved.v1';
 
 export const LOGIN_RECORDED = 'login.recorded';
 

@@ -1,0 +1,15 @@
+import { z } from 'zod';
+import { countryCode, isoTime } from '../common';
+
+/** GET /v1/accounts/{accountId}/logins (login-history), newest first. */
+export const loginItem = z.object({
+  id: z.string(),
+  loggedInAt: isoTime,
+  ip: z.string(),
+  country: countryCode.nullable(),
+  client: z.object({ platform: z.string(), version: z.string() }),
+});
+export type LoginItem = z.infer<typeof loginItem>;
+
+export const loginPage = z.object({ items: z.array(loginItem), nextCursor: z.string().nullable() });
+export type LoginPage = z.infer<typeof loginPage>;

@@ -1,0 +1,3 @@
+export * from './error.v1';
+export * from './history.v1';
+export * from './protection.v1';

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { countryCode, isoTime } from '../common';
+import { channelName, locale, policyName } from '../vocabulary';
+
+/** What GET and PUT /v1/accounts/{accountId}/protection answer (account-guard). */
+export const protectionView = z.object({
+  accountId: z.string(),
+  policy: policyName,
+  channels: z.array(channelName),
+  email: z.string().nullable(),
+  phone: z.string().nullable(),
+  trustedCountries: z.array(countryCode),
+  locale,
+  /** When the player (or support) last saved them; null while the account runs on the defaults. */
+  updatedAt: isoTime.nullable(),
+});
+export type ProtectionView = z.infer<typeof protectionView>;
+/** What PUT takes. */
+export type Protection = Omit<ProtectionView, 'accountId' | 'updatedAt'>;
+
+/** GET /v1/accounts/{accountId}/status. */
+export const lockStatus = z.object({
+  accountId: z.string(),
+  locked: z.boolean(),
+  lockedAt: isoTime.nullable(),
+  reason: z.string().nullable(),
+});
+export type LockStatus = z.infer<typeof lockStatus>;
+
+/** One line of account-guard's audit trail (newest first), as GET …/audit serves it. */
+export const auditItem = z.object({
+  id: z.string(),
+  at: isoTime,
+  accountId: z.string(),
+  action: z.string(),
+  /** `system`, `player` or `support:<staffId>`. */
+  actor: z.string(),
+  reason: z.string().nullable(),
+  loginId: z.string().nullable(),
+  details: z.record(z.string(), z.unknown()),
+});
+export type AuditItem = z.infer<typeof auditItem>;
+
+export const auditPage = z.object({ items: z.array(auditItem), nextCursor: z.string().nullable() });
+export type AuditPage = z.infer<typeof auditPage>;

@@ -1,0 +1,51 @@
+import type { z } from 'zod';
+import { cloudEvent } from './envelope';
+import { ACCOUNT_LOCKED, ACCOUNT_UNLOCKED, accountLockData } from './events/account-lock.v1';
+import { LOGIN_ASSESSED, loginAssessedData } from './events/login-assessed.v1';
+import { LOGIN_GEO_RESOLVED, loginGeoResolvedData } from './events/login-geo-resolved.v1';
+import { LOGIN_RECORDED, loginRecordedData } from './events/login-recorded.v1';
+import { LOGIN_SUCCEEDED, loginSucceededData } from './events/login-succeeded.v1';
+import { PLAYER_MESSAGE, playerMessageData } from './events/player-message.v1';
+import { SESSION_KICK, sessionKickData } from './events/session-kick.v1';
+
+export const EVENTS_EXCHANGE = 'account-security.events';
+export const COMMANDS_EXCHANGE = 'game.commands';
+
+/** `data` schema of every event and command, by type (= routing key). */
+export const dataSchemas = {
+  [LOGIN_SUCCEEDED]: loginSucceededData,
+  [LOGIN_GEO_RESOLVED]: loginGeoResolvedData,
+  [LOGIN_RECORDED]: loginRecordedData,
+  [LOGIN_ASSESSED]: loginAssessedData,
+  [ACCOUNT_LOCKED]: accountLockData,
+  [ACCOUNT_UNLOCKED]: accountLockData,
+  [SESSION_KICK]: sessionKickData,
+  [PLAYER_MESSAGE]: playerMessageData,
+} as const;
+
+export type MessageType = keyof typeof dataSchemas;
+type DataMap = { [K in MessageType]: z.infer<(typeof dataSchemas)[K]> };
+export type DataOf<T extends MessageType> = DataMap[T];
+
+/** The envelope's known attributes (extensions beyond these travel along untyped). */
+export interface EventEnvelope {
+  specversion: '1.0';
+  id: string;
+  source: string;
+  type: string;
+  time: string;
+  subject?: string;
+  datacontenttype?: 'application/json';
+  correlationid?: string;
+}
+export type EventOf<T extends MessageType> = Omit<EventEnvelope, 'type'> & { type: T; data: DataOf<T> };
+
+/** Full message schema (envelope + data) of each type. */
+export const messageSchemas = Object.fromEntries(
+  Object.entries(dataSchemas).map(([type, data]) => [type, cloudEvent(type, data)]),
+) as unknown as Record<MessageType, z.ZodType>;
+
+/** Which exchange a message type travels on. */
+export function exchangeFor(type: MessageType): string {
+  return type === SESSION_KICK || type === PLAYER_MESSAGE ? COMMANDS_EXCHANGE : EVENTS_EXCHANGE;
+}
