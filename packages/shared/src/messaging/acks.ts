@@ -96,6 +96,11 @@ export class AckWindow {
     this.toAck.clear();
   }
 
+  /** False once the channel is gone: an ack now would be dropped. */
+  get isOpen(): boolean {
+    return !this.closed;
+  }
+
   get pending(): number {
     return this.toAck.size;
   }

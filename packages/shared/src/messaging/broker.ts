@@ -4,6 +4,7 @@ import { EventOf, MessageType, exchangeFor } from '../contracts';
 import { redactUrl } from '../config';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
+import { attachInternals } from './internals';
 import { QueueDeclarer, TopologyOptions, WorkQueue, declareTopology } from './topology';
 
 export interface BrokerOptions {
@@ -16,25 +17,16 @@ export interface BrokerOptions {
   publishTimeoutMs: number;
 }
 
+/** The publisher surface services use; what only the consumer needs lives in ./internals. */
 export interface Broker {
-  readonly connection: AmqpConnectionManager;
-  readonly queues: WorkQueue[];
-  readonly topology: TopologyOptions;
-  readonly logger: Logger;
-  readonly metrics?: Metrics;
-  /** Declares queues tolerantly (see declareTopology). */
-  readonly declarer: QueueDeclarer;
   /** Resolves once the broker confirmed the message (persistent, on a confirm channel). */
   publish<T extends MessageType>(event: EventOf<T>): Promise<void>;
+  /** Publishes bytes as they are (confirmed, persistent unless `props` say otherwise). */
   publishRaw(exchange: string, routingKey: string, body: Buffer, props: Options.Publish): Promise<void>;
   /** Resolves when the publish channel is connected and the topology declared. */
   waitForReady(): Promise<void>;
   /** Connected, with the publish channel open. */
   isConnected(): boolean;
-  /** Watches a channel: if the broker closes it while `isCurrent()`, the connection is re-made. */
-  reconnectOnClose(ch: Channel, what: string, isCurrent: () => boolean): void;
-  /** Re-makes the connection (and so every channel, with its setup); once, however often called. */
-  forceReconnect(why: string): void;
   close(): Promise<void>;
 }
 
@@ -115,13 +107,38 @@ export function connectBroker(opts: BrokerOptions): Broker {
     warn: (details, message) => logger.warn(details, message),
   };
 
+  type Model = NonNullable<AmqpConnectionManager['connection']>;
+  // Every channel's setup waits for this; the first setup on a fresh connection runs it, so a
+  // reconnect re-applies the topology once rather than once per channel.
+  let declared: { model: Model; done: Promise<void> } | undefined;
+  const topologyDeclared = (): Promise<void> => {
+    const model = connection.connection;
+    if (!model) return Promise.reject(new Error('not connected to RabbitMQ'));
+    if (declared?.model !== model) {
+      const done: Promise<void> = declareOn(model).catch((err: unknown) => {
+        // A later setup on this connection tries again instead of inheriting the failure.
+        if (declared?.done === done) declared = undefined;
+        throw err;
+      });
+      declared = { model, done };
+    }
+    return declared.done;
+  };
+  async function declareOn(model: Model) {
+    const ch = await model.createChannel();
+    // The failing declaration's promise carries the error; without a listener it would also be thrown.
+    ch.on('error', () => undefined);
+    await declareTopology(ch, opts.queues, opts.topology, declarer);
+    await ch.close();
+  }
+
   let publishChannel: Channel | undefined;
   const channel: ChannelWrapper = connection.createChannel({
     name: `${opts.name}-publish`,
     confirm: true,
     publishTimeout: opts.publishTimeoutMs,
     setup: async (ch: ConfirmChannel) => {
-      await declareTopology(ch, opts.queues, opts.topology, declarer);
+      await topologyDeclared();
       publishChannel = ch;
       publishChannelOpen = true;
       ch.on('close', () => {
@@ -174,13 +191,7 @@ export function connectBroker(opts: BrokerOptions): Broker {
     publishedCounter(exchange, routingKey)?.inc();
   }
 
-  return {
-    connection,
-    declarer,
-    queues: opts.queues,
-    topology: opts.topology,
-    logger,
-    metrics,
+  const broker: Broker = {
     publish: (event) =>
       publishRaw(
         exchangeFor(event.type),
@@ -191,12 +202,20 @@ export function connectBroker(opts: BrokerOptions): Broker {
     publishRaw,
     waitForReady: () => channel.waitForConnect(),
     isConnected: () => connection.isConnected() && publishChannelOpen,
-    reconnectOnClose,
-    forceReconnect,
     close: async () => {
       closing = true;
       await channel.close();
       await connection.close();
     },
   };
+  return attachInternals(broker, {
+    connection,
+    topology: opts.topology,
+    logger,
+    metrics,
+    topologyDeclared,
+    publishRaw,
+    reconnectOnClose,
+    forceReconnect,
+  });
 }
