@@ -5,8 +5,8 @@
  */
 import { ConfigError, createDb, loadConfig } from '@account-security/shared';
 import { SERVICE_NAME, configShape } from '../src/config';
-import type { DB } from '../src/data-access/schema';
-import { purgeExpiredLogins } from '../src/entry-points/maintenance.job';
+import type { DB } from '../src/data-access/tables';
+import { purgeExpiredLogins } from '../src/application/retention/retention.service';
 
 async function main(): Promise<number> {
   const config = loadConfig(

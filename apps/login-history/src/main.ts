@@ -1,52 +1,27 @@
-import {
-  RunningService,
-  createDb,
-  createTokenVerifier,
-  ensureDatabase,
-  migrateToLatest,
-  pingDb,
-  runMain,
-  startService,
-} from '@account-security/shared';
+import { RunningService, createTokenVerifier, pingDb, runMain, startService } from '@account-security/shared';
 import { SERVICE_NAME, loadServiceConfig } from './config';
-import type { DB } from './data-access/schema';
+import { DepsOverrides, createDeps } from './deps';
 import {
   LOGIN_GEO_RESOLVED_QUEUE,
-  LoginRecordedEvent,
   loginGeoResolvedConsumer,
 } from './entry-points/login-geo-resolved.consumer';
-import { registerHistoryRoutes } from './entry-points/history.routes';
+import { registerHistoryRoutes } from './entry-points/history.http';
 import { startMaintenance } from './entry-points/maintenance.job';
 
-/** Test seams: ways for a test to interfere with the real dependencies, never replace them. */
-export interface Seams {
-  /** Runs before each `login.recorded` publish; throwing makes that publish fail (a crash before the confirm). */
-  beforePublish?: (event: LoginRecordedEvent) => void | Promise<void>;
-}
-
-export async function start(env: NodeJS.ProcessEnv, seams: Seams = {}): Promise<RunningService> {
+export async function start(env: NodeJS.ProcessEnv, overrides: DepsOverrides = {}): Promise<RunningService> {
   const config = loadServiceConfig(env);
   return startService({
     name: SERVICE_NAME,
     config,
     queues: [LOGIN_GEO_RESOLVED_QUEUE],
     setup: async ({ broker, logger }) => {
-      if (config.MIGRATE_ON_START) {
-        // Where the role may not create databases the database already exists: carry on, and
-        // let the migration report a missing one.
-        await ensureDatabase(config.DATABASE_URL).catch((err) =>
-          logger.warn({ err: (err as Error).message }, 'could not check that the database exists'),
-        );
-      }
-      const db = createDb<DB>(config.DATABASE_URL, {
-        max: config.DATABASE_POOL_SIZE,
-        applicationName: SERVICE_NAME,
-      });
+      const deps = await createDeps(config, { broker, logger }, overrides);
+      const { db, publisher, clock } = deps;
       try {
-        if (config.MIGRATE_ON_START) await migrateToLatest(db, SERVICE_NAME, logger);
         const maintenance = await startMaintenance({
           db,
           logger,
+          clock,
           retentionDays: config.HISTORY_RETENTION_DAYS,
           intervalMs: config.HISTORY_PURGE_INTERVAL_MS,
         });
@@ -56,14 +31,10 @@ export async function start(env: NodeJS.ProcessEnv, seams: Seams = {}): Promise<
           issuer: config.AUTH_ISSUER,
           audience: config.AUTH_AUDIENCE,
         });
-        const publish = async (event: LoginRecordedEvent) => {
-          await seams.beforePublish?.(event);
-          await broker.publish(event);
-        };
         return {
           consumers: [
             loginGeoResolvedConsumer(
-              { db, logger, publish },
+              { db, logger, publisher, clock },
               {
                 prefetch: config.PREFETCH,
                 batchSize: config.CONSUMER_BATCH_SIZE,
@@ -76,11 +47,11 @@ export async function start(env: NodeJS.ProcessEnv, seams: Seams = {}): Promise<
           info: () => ({ retentionDays: config.HISTORY_RETENTION_DAYS }),
           close: async () => {
             await maintenance.stop();
-            await db.destroy();
+            await deps.close();
           },
         };
       } catch (err) {
-        await db.destroy();
+        await deps.close();
         throw err;
       }
     },

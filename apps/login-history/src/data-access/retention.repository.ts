@@ -1,36 +1,12 @@
-import { Kysely, sql } from 'kysely';
-import type { DB } from './schema';
+import { Kysely, Transaction, sql } from 'kysely';
+import type { DB } from './tables';
 import type { MonthPartition } from '../domain/partitions';
-import { lockAccounts } from './logins.repository';
+import { lockAccounts } from './locks.repository';
 
 type Db = Kysely<DB>;
 
-// Its own lock class: in the accounts' class (0x4c48) key 0 is some account's hash.
-const MAINTENANCE_LOCK = { class: 0x4c4d, key: 0 } as const;
-
-/**
- * Runs `fn` while holding the session-level maintenance lock on one connection, so partition
- * upkeep and purges of several service instances (and the purge script) never run at once.
- * Returns undefined when another holder has it.
- */
-export async function withMaintenanceLock<T>(db: Db, fn: (conn: Db) => Promise<T>): Promise<T | undefined> {
-  return db.connection().execute(async (conn) => {
-    const { rows } = await sql<{ got: boolean }>`
-      select pg_try_advisory_lock(${MAINTENANCE_LOCK.class}::int, ${MAINTENANCE_LOCK.key}::int) as got
-    `.execute(conn);
-    if (!rows[0]?.got) return undefined;
-    try {
-      return await fn(conn);
-    } finally {
-      await sql`select pg_advisory_unlock(${MAINTENANCE_LOCK.class}::int, ${MAINTENANCE_LOCK.key}::int)`.execute(
-        conn,
-      );
-    }
-  });
-}
-
 /** DDL waits at most this long for its lock, then gives up: queued behind it, writers would wait too. */
-async function setLockTimeout(trx: Db, ms: number): Promise<void> {
+async function setLockTimeout(trx: Transaction<DB>, ms: number): Promise<void> {
   await sql`select set_config('lock_timeout', ${`${Math.max(1, Math.floor(ms))}ms`}, true)`.execute(trx);
 }
 

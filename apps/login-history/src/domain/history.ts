@@ -44,6 +44,31 @@ export interface HistoryFacts {
   previous: PreviousLogin | null;
 }
 
+/** A login as this service stores it: its history key and place, and the client it came from. */
+export interface LoginEntry {
+  login: LoginToRecord;
+  platform: string;
+  version: string;
+}
+
+/** A login already recorded, with the facts published for it (a redelivery republishes exactly them). */
+export interface RecordedLogin extends HistoryFacts {
+  loginId: string;
+  accountId: string;
+  recordId: string;
+  loggedInAt: Date;
+}
+
+/** One line of an account's history as the API shows it. */
+export interface HistoryItem {
+  id: string;
+  loggedInAt: Date;
+  ip: string;
+  country: string | null;
+  platform: string;
+  version: string;
+}
+
 export interface HistoryPlan {
   /** By login id. */
   facts: Map<string, HistoryFacts>;

@@ -13,11 +13,11 @@ export interface MonthPartition {
 const DAY_MS = 24 * 60 * 60 * 1000;
 const NAME = /^logins_p(\d{4})_(\d{2})$/;
 
-export function monthStart(d: Date): Date {
+function monthStart(d: Date): Date {
   return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1));
 }
 
-export function addMonths(d: Date, months: number): Date {
+function addMonths(d: Date, months: number): Date {
   return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + months, 1));
 }
 

@@ -1,8 +1,8 @@
 import { TestDatabase, createTestDatabase } from '@account-security/shared/testing';
 import { CompiledQuery, sql } from 'kysely';
-import type { DB } from '../../src/data-access/schema';
-import { historyPageQuery } from '../../src/data-access/logins.repository';
-import { ensurePartitions } from '../../src/entry-points/maintenance.job';
+import type { DB } from '../../src/data-access/tables';
+import { historyPageQuery } from '../../src/data-access/history.repository';
+import { ensurePartitions } from '../../src/application/retention/retention.service';
 
 interface PlanNode {
   'Node Type': string;

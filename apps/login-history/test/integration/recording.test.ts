@@ -1,7 +1,12 @@
-import { LOGIN_RECORDED, followUpId, listDeadLetters, loginRecordedEvent } from '@account-security/shared';
+import {
+  LOGIN_RECORDED,
+  LoginRecordedEvent,
+  followUpId,
+  listDeadLetters,
+  loginRecordedEvent,
+} from '@account-security/shared';
 import { waitUntil } from '@account-security/shared/testing';
 import { sql } from 'kysely';
-import type { LoginRecordedEvent } from '../../src/entry-points/login-geo-resolved.consumer';
 import { Harness, geoResolved, minutesAgo, startHarness } from '../support/harness';
 
 describe('recording logins from login.geo-resolved', () => {
@@ -15,13 +20,16 @@ describe('recording logins from login.geo-resolved', () => {
       'lh_recording',
       {},
       {
-        beforePublish: async (event: LoginRecordedEvent) => {
-          if (failNextPublish.delete(event.correlationid!)) {
-            const storedRows = await idRowCount(event.data.accountId);
-            failedPublishes.push({ loginId: event.correlationid!, storedRows });
-            throw new Error('simulated crash before the broker confirmed login.recorded');
-          }
-        },
+        publisher: (real) => ({
+          publish: async (event: LoginRecordedEvent) => {
+            if (failNextPublish.delete(event.correlationid!)) {
+              const storedRows = await idRowCount(event.data.accountId);
+              failedPublishes.push({ loginId: event.correlationid!, storedRows });
+              throw new Error('simulated crash before the broker confirmed login.recorded');
+            }
+            await real.publish(event);
+          },
+        }),
       },
     );
   });

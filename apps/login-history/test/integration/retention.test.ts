@@ -4,9 +4,11 @@ import { promisify } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import { TestDatabase, createTestDatabase } from '@account-security/shared/testing';
 import { sql } from 'kysely';
-import type { DB } from '../../src/data-access/schema';
-import { LoginEntry, recordIdOf, recordLogins } from '../../src/entry-points/login-geo-resolved.consumer';
-import { ensurePartitions, purgeExpiredLogins } from '../../src/entry-points/maintenance.job';
+import type { DB } from '../../src/data-access/tables';
+import type { LoginEntry } from '../../src/domain/history';
+import { recordIdOf } from '../../src/application/record-logins/prepare.step';
+import { recordLogins } from '../../src/application/record-logins/record.step';
+import { ensurePartitions, purgeExpiredLogins } from '../../src/application/retention/retention.service';
 import { monthPartition } from '../../src/domain/partitions';
 
 const exec = promisify(execFile);

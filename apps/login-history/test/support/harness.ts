@@ -17,8 +17,9 @@ import {
   testEnv,
   waitUntil,
 } from '@account-security/shared/testing';
-import { Seams, start } from '../../src/main';
-import type { DB } from '../../src/data-access/schema';
+import { start } from '../../src/main';
+import type { DepsOverrides } from '../../src/deps';
+import type { DB } from '../../src/data-access/tables';
 
 export type GeoResolvedEvent = EventOf<typeof LOGIN_GEO_RESOLVED>;
 
@@ -61,26 +62,26 @@ export interface Harness {
   publish(...events: GeoResolvedEvent[]): Promise<void>;
   /** login.recorded events seen so far for these login ids. */
   recordedFor(loginIds: string[]): any[];
-  startAnother(seams?: Seams): Promise<RunningService>;
+  startAnother(overrides?: DepsOverrides): Promise<RunningService>;
   close(): Promise<void>;
 }
 
 export async function startHarness(
   label: string,
   env: Record<string, string> = {},
-  seams: Seams = {},
+  overrides: DepsOverrides = {},
 ): Promise<Harness> {
   const vhost = await createTestVhost(label);
   const database = await createTestDatabase<DB>('login-history');
   const others: RunningService[] = [];
   const envFor = () => testEnv({ AMQP_URL: vhost.url, DATABASE_URL: database.url, ...env });
-  const startOne = async (s: Seams) => {
-    const svc = await start(envFor(), s);
+  const startOne = async (o: DepsOverrides) => {
+    const svc = await start(envFor(), o);
     await svc.broker.waitForReady();
     await waitUntil(() => svc.consumers.every((c) => c.isConnected()));
     return svc;
   };
-  const svc = await startOne(seams);
+  const svc = await startOne(overrides);
   const recorded = await MessageCollector.start(vhost.url, [
     { exchange: EVENTS_EXCHANGE, routingKey: LOGIN_RECORDED },
   ]);
@@ -94,8 +95,8 @@ export async function startHarness(
     },
     recordedFor: (loginIds) =>
       recorded.of(LOGIN_RECORDED).filter((m) => loginIds.includes(m.body.correlationid)),
-    startAnother: async (s = {}) => {
-      const other = await startOne(s);
+    startAnother: async (o = {}) => {
+      const other = await startOne(o);
       others.push(other);
       return other;
     },

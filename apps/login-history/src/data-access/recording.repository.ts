@@ -1,35 +1,15 @@
-import { Kysely, QueryCreator, sql } from 'kysely';
+import { QueryCreator, Transaction, sql } from 'kysely';
 import { withWrite } from '@account-security/shared';
-import type { DB } from './schema';
-import type { AccountHistory, HistoryFacts, HistoryPlan, LoginToRecord, PastLogin } from '../domain/history';
-import type { CursorPosition } from '../domain/cursor';
-
-type Db = Kysely<DB>;
-
-/** Namespace of this service's advisory locks (the two-key form), so they collide with nothing else. */
-const ACCOUNT_LOCK_CLASS = 0x4c48;
-
-/**
- * Serialises work on these accounts until the transaction ends. Locks are taken in one global
- * order (by key), so two transactions locking overlapping sets of accounts cannot deadlock.
- * Accounts sharing a hash merely share a lock.
- */
-export async function lockAccounts(trx: Db, accountIds: string[]): Promise<void> {
-  if (accountIds.length === 0) return;
-  // The ORDER BY sits in a subquery, which Postgres does not flatten: the locks are taken in
-  // the subquery's output order.
-  await sql`
-    select pg_advisory_xact_lock(${ACCOUNT_LOCK_CLASS}::int, k)
-    from (select distinct hashtext(a) as k from unnest(${accountIds}::text[]) as a order by k) as keys
-  `.execute(trx);
-}
-
-export interface RecordedLogin extends HistoryFacts {
-  loginId: string;
-  accountId: string;
-  recordId: string;
-  loggedInAt: Date;
-}
+import type { DB } from './tables';
+import type {
+  AccountHistory,
+  HistoryFacts,
+  HistoryPlan,
+  LoginEntry,
+  LoginToRecord,
+  PastLogin,
+  RecordedLogin,
+} from '../domain/history';
 
 /** Timestamps inside json_agg come back as text. */
 const toDate = (v: string) => new Date(v);
@@ -40,7 +20,7 @@ const toDate = (v: string) => new Date(v);
  * accounts' summaries (latest login, countries seen). Each comes back as one JSON array.
  */
 export async function readRecordingState(
-  db: Db,
+  trx: Transaction<DB>,
   loginIds: string[],
   accountIds: string[],
 ): Promise<{ recorded: Map<string, RecordedLogin>; histories: Map<string, AccountHistory> }> {
@@ -83,7 +63,7 @@ export async function readRecordingState(
          from account_last_logins a where a.account_id = any(${accountIds}::text[])) as latest,
       (select coalesce(json_agg(c), '[]')
          from account_countries c where c.account_id = any(${accountIds}::text[])) as countries
-  `.execute(db);
+  `.execute(trx);
   const r = rows[0]!;
   const recorded = new Map<string, RecordedLogin>();
   for (const x of r.recorded) {
@@ -124,7 +104,7 @@ export async function readRecordingState(
 
 /** For each login, the account's latest recorded login before it (by time, then record id). */
 export async function findLatestBefore(
-  db: Db,
+  trx: Transaction<DB>,
   logins: LoginToRecord[],
 ): Promise<Map<string, PastLogin | null>> {
   const out = new Map<string, PastLogin | null>(logins.map((l) => [l.recordId, null]));
@@ -148,17 +128,10 @@ export async function findLatestBefore(
       order by l.logged_in_at desc, l.id desc
       limit 1
     ) as p
-  `.execute(db);
+  `.execute(trx);
   for (const r of rows)
     out.set(r.for_record, { loggedInAt: r.logged_in_at, recordId: r.id, ip: r.ip, country: r.country });
   return out;
-}
-
-export interface LoginRow {
-  login: LoginToRecord;
-  platform: string;
-  version: string;
-  facts: HistoryFacts;
 }
 
 /**
@@ -167,9 +140,13 @@ export interface LoginRow {
  * Should two transactions ever try to record the same login, the login id's primary key fails
  * the whole statement, history included.
  */
-export async function writeRecording(db: Db, rows: LoginRow[], plan: HistoryPlan): Promise<void> {
+export async function writeRecording(
+  trx: Transaction<DB>,
+  rows: (LoginEntry & { facts: HistoryFacts })[],
+  plan: HistoryPlan,
+): Promise<void> {
   if (rows.length === 0) return;
-  let q: QueryCreator<DB> = withWrite<DB>(db, 'recorded', (qc) =>
+  let q: QueryCreator<DB> = withWrite<DB>(trx, 'recorded', (qc) =>
     qc.insertInto('recorded_logins').values(
       rows.map(({ login, facts }) => ({
         login_id: login.loginId,
@@ -243,59 +220,4 @@ export async function writeRecording(db: Db, rows: LoginRow[], plan: HistoryPlan
       })),
     )
     .execute();
-}
-
-export interface HistoryItem {
-  id: string;
-  loggedInAt: Date;
-  ip: string;
-  country: string | null;
-  platform: string;
-  version: string;
-}
-
-/**
- * One page of an account's history, newest first, strictly after `before` in that order. An
- * index scan (backwards) of each partition's primary key; the explicit time bound also lets the
- * planner skip partitions newer than the cursor.
- */
-export function historyPageQuery(
-  db: Db,
-  accountId: string,
-  opts: { limit: number; before?: CursorPosition },
-) {
-  let q = db
-    .selectFrom('logins')
-    .select([
-      'id',
-      'logged_in_at',
-      sql<string>`host(ip)`.as('ip'),
-      'country',
-      'client_platform',
-      'client_version',
-    ])
-    .where('account_id', '=', accountId);
-  const before = opts.before;
-  if (before) {
-    q = q
-      .where('logged_in_at', '<=', before.loggedInAt)
-      .where((eb) => eb(eb.refTuple('logged_in_at', 'id'), '<', eb.tuple(before.loggedInAt, before.id)));
-  }
-  return q.orderBy('logged_in_at', 'desc').orderBy('id', 'desc').limit(opts.limit);
-}
-
-export async function listLogins(
-  db: Db,
-  accountId: string,
-  opts: { limit: number; before?: CursorPosition },
-): Promise<HistoryItem[]> {
-  const rows = await historyPageQuery(db, accountId, opts).execute();
-  return rows.map((r) => ({
-    id: r.id,
-    loggedInAt: r.logged_in_at,
-    ip: r.ip,
-    country: r.country,
-    platform: r.client_platform,
-    version: r.client_version,
-  }));
 }

@@ -1,22 +1,21 @@
 import { z } from 'zod';
 import {
-  HttpError,
+  LoginPage,
   ServiceParts,
   TokenVerifier,
   accountId,
   assertAccountAccess,
   badRequest,
-  isTransientDbError,
   parseInput,
   requireAuth,
 } from '@account-security/shared';
 import type { Kysely } from 'kysely';
-import type { DB } from '../data-access/schema';
-import { listLogins } from '../data-access/logins.repository';
-import { decodeCursor, encodeCursor } from '../domain/cursor';
+import type { DB } from '../data-access/tables';
+import { listHistory } from '../application/list-history/list-history.service';
+import { decodeCursor } from '../domain/cursor';
 
-export const DEFAULT_PAGE_SIZE = 50;
-export const MAX_PAGE_SIZE = 200;
+const DEFAULT_PAGE_SIZE = 50;
+const MAX_PAGE_SIZE = 200;
 
 const paramsSchema = z.object({ accountId });
 const querySchema = z.object({
@@ -40,27 +39,7 @@ export function registerHistoryRoutes(app: App, deps: { db: Kysely<DB>; verify: 
     const before = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
     if (before === null) throw badRequest('query.cursor', 'must be a cursor from a previous page');
 
-    let rows;
-    try {
-      // One more than asked tells whether another page follows.
-      rows = await listLogins(deps.db, params.accountId, { limit: query.limit + 1, before });
-    } catch (err) {
-      if (isTransientDbError(err))
-        throw new HttpError(503, 'UNAVAILABLE', 'login history is unavailable; try again');
-      throw err;
-    }
-    const page = rows.slice(0, query.limit);
-    const last = page[page.length - 1];
-    res.json({
-      items: page.map((r) => ({
-        id: r.id,
-        loggedInAt: r.loggedInAt.toISOString(),
-        ip: r.ip,
-        country: r.country,
-        client: { platform: r.platform, version: r.version },
-      })),
-      nextCursor:
-        rows.length > query.limit && last ? encodeCursor({ loggedInAt: last.loggedInAt, id: last.id }) : null,
-    });
+    const page: LoginPage = await listHistory(deps.db, params.accountId, { limit: query.limit, before });
+    res.json(page);
   });
 }

@@ -1,0 +1,11 @@
+/** One row per login: what a player and support see. Partitioned by month on logged_in_at. */
+export interface LoginsTable {
+  account_id: string;
+  logged_in_at: Date;
+  /** The record id (history.recordId in login.recorded). */
+  id: string;
+  ip: string;
+  country: string | null;
+  client_platform: string;
+  client_version: string;
+}

@@ -1,0 +1,15 @@
+import type { Generated } from 'kysely';
+
+/** One row per login id: the idempotency key and the history facts published for it. */
+export interface RecordedLoginsTable {
+  login_id: string;
+  account_id: string;
+  logged_in_at: Date;
+  record_id: string;
+  country: string | null;
+  new_country: boolean;
+  previous_logged_in_at: Date | null;
+  previous_ip: string | null;
+  previous_country: string | null;
+  recorded_at: Generated<Date>;
+}
