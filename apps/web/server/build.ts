@@ -15,6 +15,8 @@ export const DIST_DIR = path.join(WEB_ROOT, 'dist');
 const HASH_FILE = '.source-hash';
 /** What the bundle is made of; anything else in apps/web (server, tests) does not affect it. */
 const SOURCES = ['client', 'public', 'index.html', 'vite.config.mts', 'package.json', 'tsconfig.json'];
+/** The client bundles the suite's contracts too: a change there makes the pages stale as well. */
+export const CONTRACTS_DIR = path.dirname(require.resolve('@account-security/shared/contracts'));
 
 async function listFiles(root: string, rel: string): Promise<string[]> {
   const full = path.join(root, rel);
@@ -30,14 +32,17 @@ async function listFiles(root: string, rel: string): Promise<string[]> {
 }
 
 /** A hash of every source file's path and content; null when there are no sources (a prebuilt image). */
-export async function sourceHash(root = WEB_ROOT): Promise<string | null> {
+export async function sourceHash(root = WEB_ROOT, contractsDir = CONTRACTS_DIR): Promise<string | null> {
   const files = (await Promise.all(SOURCES.map((s) => listFiles(root, s)))).flat().sort();
   if (!files.some((f) => f.startsWith('client'))) return null;
+  const contracts = (await listFiles(contractsDir, '.')).sort();
   const hash = createHash('sha256');
-  for (const f of files) {
-    hash.update(f.split(path.sep).join('/')).update('\0');
-    hash.update(await readFile(path.join(root, f))).update('\0');
-  }
+  const add = async (dir: string, f: string, label: string) => {
+    hash.update(label + f.split(path.sep).join('/')).update('\0');
+    hash.update(await readFile(path.join(dir, f))).update('\0');
+  };
+  for (const f of files) await add(root, f, '');
+  for (const f of contracts) await add(contractsDir, f, 'contracts:');
   return hash.digest('hex');
 }
 

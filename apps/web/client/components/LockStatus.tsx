@@ -1,7 +1,7 @@
 import { useId } from 'react';
+import type { LockStatus } from '@account-security/shared/contracts';
 import { useI18n } from '../i18n/I18nContext';
 import { describeLockReason } from '../i18n/describe';
-import { LockStatus } from '../lib/api';
 import { browserTimeZone, formatDateTime } from '../lib/time';
 
 /** Tells the player whether their account is locked, why, and how they can get back in. */

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
+import type { LoginItem } from '@account-security/shared/contracts';
 import { useAnnounce } from '../announcer';
 import { useI18n } from '../i18n/I18nContext';
-import { LoginItem } from '../lib/api';
 import { countryName, isForeign } from '../lib/geo';
 import { maskIp } from '../lib/ip';
 import { browserTimeZone, formatDateTime } from '../lib/time';

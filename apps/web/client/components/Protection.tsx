@@ -1,16 +1,16 @@
 import { FormEvent, useEffect, useId, useState } from 'react';
+import {
+  CHANNELS,
+  type Channel,
+  LOCALES,
+  type Locale,
+  POLICIES,
+  type Policy,
+  type Protection,
+} from '@account-security/shared/contracts';
 import { useAnnounce } from '../announcer';
 import { useI18n } from '../i18n/I18nContext';
-import {
-  ApiError,
-  CHANNELS,
-  Channel,
-  NOTIFY_LOCALES,
-  NotifyLocale,
-  POLICIES,
-  Policy,
-  Protection,
-} from '../lib/api';
+import { ApiError } from '../lib/api';
 import { countryName } from '../lib/geo';
 import { useApi } from '../use-api';
 import { CountryLabel, CountrySelect } from './Country';
@@ -21,7 +21,7 @@ interface FormState {
   email: string;
   phone: string;
   trustedCountries: string[];
-  locale: NotifyLocale;
+  locale: Locale;
 }
 
 const toForm = (p: Protection): FormState => ({
@@ -167,9 +167,9 @@ export function ProtectionEditor({ accountId, locked }: { accountId: string; loc
               <select
                 id={`${id}-locale`}
                 value={form.locale}
-                onChange={(e) => update({ locale: e.target.value as NotifyLocale })}
+                onChange={(e) => update({ locale: e.target.value as Locale })}
               >
-                {NOTIFY_LOCALES.map((l) => (
+                {LOCALES.map((l) => (
                   <option key={l} value={l}>
                     {t(`localeName_${l}`)}
                   </option>

@@ -2,6 +2,8 @@
  * The message catalogue. English is the reference: the Korean catalogue must have exactly the same
  * keys (the type enforces it), so a missing translation is a compile error, not a blank label.
  */
+import { LOCALES, type Locale } from '@account-security/shared/contracts';
+
 export const en = {
   appTitle: 'Account security',
   playerTitle: 'My account security',
@@ -277,12 +279,13 @@ export const ko: Catalogue = {
   actor_support: '지원 담당자 {id}',
 };
 
-export const catalogues = { en, ko } as const;
-export type Lang = keyof typeof catalogues;
-export const LANGS: Lang[] = ['en', 'ko'];
+/** The page speaks the languages the notices are written in: one catalogue for each. */
+export type Lang = Locale;
+export const LANGS: readonly Lang[] = LOCALES;
+export const catalogues: Record<Lang, Catalogue> = { en, ko };
 
 export function isLang(value: unknown): value is Lang {
-  return value === 'en' || value === 'ko';
+  return (LOCALES as readonly unknown[]).includes(value);
 }
 
 /** Fills `{name}` placeholders; an unknown placeholder stays visible so a typo is noticed. */

@@ -1,67 +1,17 @@
 /**
  * The public HTTP APIs, reached through this web server's proxies: /api/history → login-history,
  * /api/guard → account-guard. The page holds no authority of its own: every call carries the
- * user's Bearer token and the services decide what it may see or do.
+ * user's Bearer token and the services decide what it may see or do. The answers' types are the
+ * services' own contracts, so the page cannot drift from what they send.
  */
-export interface LoginItem {
-  id: string;
-  loggedInAt: string;
-  ip: string;
-  country: string | null;
-  client: { platform: string; version: string; deviceId?: string };
-}
-
-export interface LoginPage {
-  items: LoginItem[];
-  nextCursor: string | null;
-}
-
-export const POLICIES = ['none', 'notify', 'kick', 'block', 'lock'] as const;
-export type Policy = (typeof POLICIES)[number];
-export const CHANNELS = ['email', 'sms', 'in_game'] as const;
-export type Channel = (typeof CHANNELS)[number];
-export const NOTIFY_LOCALES = ['en', 'ko'] as const;
-export type NotifyLocale = (typeof NOTIFY_LOCALES)[number];
-
-/** What PUT takes; GET and PUT answer with a ProtectionView. */
-export interface Protection {
-  policy: Policy;
-  channels: Channel[];
-  email: string | null;
-  phone: string | null;
-  trustedCountries: string[];
-  locale: NotifyLocale;
-}
-
-export interface ProtectionView extends Protection {
-  accountId: string;
-  /** When the player (or support) last saved them; null while the account runs on the defaults. */
-  updatedAt: string | null;
-}
-
-export interface LockStatus {
-  accountId: string;
-  locked: boolean;
-  lockedAt: string | null;
-  reason: string | null;
-}
-
-export interface AuditPage {
-  items: AuditEntry[];
-  nextCursor: string | null;
-}
-
-/** One line of account-guard's audit trail (newest first). */
-export interface AuditEntry {
-  id: string;
-  at: string;
-  action: string;
-  /** `system`, `player` or `support:<staffId>`. */
-  actor: string;
-  reason: string | null;
-  loginId: string | null;
-  details: Record<string, unknown>;
-}
+import type {
+  AuditPage,
+  ErrorBody,
+  LockStatus,
+  LoginPage,
+  Protection,
+  ProtectionView,
+} from '@account-security/shared/contracts';
 
 /** An API answer other than 2xx, in the suite's `{error: {code, message}}` shape; status 0 = unreachable. */
 export class ApiError extends Error {
@@ -103,7 +53,8 @@ async function request<T>(
     body = undefined;
   }
   if (!res.ok) {
-    const e = (body as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
+    // Checked field by field all the same: what answers may not be the service (a proxy, a crash).
+    const e = (body as Partial<ErrorBody> | undefined)?.error;
     throw new ApiError(
       res.status,
       typeof e?.code === 'string' ? e.code : `HTTP_${res.status}`,

@@ -1,10 +1,11 @@
 /** Country display without a library: names from Intl.DisplayNames, flags from regional indicators. */
-const ALPHA2 = /^[A-Z]{2}$/;
+import { countryCode } from '@account-security/shared/contracts';
+
 const REGIONAL_INDICATOR_A = 0x1f1e6;
 
 /** 'KR' → 🇰🇷; '' for anything that is not an alpha-2 code. */
 export function flagEmoji(country: string | null | undefined): string {
-  if (!country || !ALPHA2.test(country)) return '';
+  if (!country || !isCountryCode(country)) return '';
   return String.fromCodePoint(...[...country].map((c) => REGIONAL_INDICATOR_A + c.charCodeAt(0) - 65));
 }
 
@@ -27,4 +28,4 @@ export function countryName(country: string, locale: string): string {
 /** A login is foreign when its country is known and differs from the home country. */
 export const isForeign = (country: string | null | undefined, home: string) => !!country && country !== home;
 
-export const isCountryCode = (value: string) => ALPHA2.test(value);
+export const isCountryCode = (value: string) => countryCode.safeParse(value).success;

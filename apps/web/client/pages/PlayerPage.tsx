@@ -1,11 +1,11 @@
 import { useEffect, useState } from 'react';
+import type { LockStatus } from '@account-security/shared/contracts';
 import { Layout } from '../components/Layout';
 import { LoginHistory } from '../components/LoginHistory';
 import { PlayerLockNotice } from '../components/LockStatus';
 import { ProtectionEditor } from '../components/Protection';
 import { TokenForm } from '../components/TokenForm';
 import { useI18n } from '../i18n/I18nContext';
-import { LockStatus } from '../lib/api';
 import { TokenClaims, hasSupportRole } from '../lib/jwt';
 import { useSession } from '../session';
 import { useApi } from '../use-api';

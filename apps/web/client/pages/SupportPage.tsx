@@ -1,4 +1,5 @@
 import { FormEvent, useCallback, useEffect, useId, useRef, useState } from 'react';
+import type { AuditPage, LockStatus, ProtectionView } from '@account-security/shared/contracts';
 import { useAnnounce } from '../announcer';
 import { Layout } from '../components/Layout';
 import { LoginHistory } from '../components/LoginHistory';
@@ -6,7 +7,7 @@ import { ProtectionSummary } from '../components/Protection';
 import { TokenForm } from '../components/TokenForm';
 import { useI18n } from '../i18n/I18nContext';
 import { describeAction, describeActor, describeLockReason } from '../i18n/describe';
-import { ApiError, AuditEntry, LockStatus, ProtectionView } from '../lib/api';
+import { ApiError } from '../lib/api';
 import { hasSupportRole } from '../lib/jwt';
 import { browserTimeZone, formatDateTime } from '../lib/time';
 import { useSession } from '../session';
@@ -95,9 +96,7 @@ function AccountPanel({ accountId }: { accountId: string }) {
   const statusHeading = useRef<HTMLHeadingElement>(null);
   const [status, setStatus] = useState<Loaded<LockStatus>>({ state: 'loading' });
   const [protection, setProtection] = useState<Loaded<ProtectionView>>({ state: 'loading' });
-  const [audit, setAudit] = useState<Loaded<{ items: AuditEntry[]; nextCursor: string | null }>>({
-    state: 'loading',
-  });
+  const [audit, setAudit] = useState<Loaded<AuditPage>>({ state: 'loading' });
   const timeZone = browserTimeZone();
   const when = (iso: string | null | undefined) => (iso ? formatDateTime(iso, lang, timeZone) : '—');
 

@@ -46,6 +46,17 @@ describe('deciding whether the pages need a build', () => {
     expect(await sourceHash(root)).not.toBe(first);
   });
 
+  test('when a contracts file the client bundles changes, then the source hash changes', async () => {
+    await mkdir(path.join(root, 'client'));
+    await writeFile(path.join(root, 'client/main.tsx'), 'one');
+    const contracts = path.join(root, 'contracts');
+    await mkdir(path.join(contracts, 'http'), { recursive: true });
+    await writeFile(path.join(contracts, 'http/history.v1.ts'), 'one');
+    const first = await sourceHash(root, contracts);
+    await writeFile(path.join(contracts, 'http/history.v1.ts'), 'two');
+    expect(await sourceHash(root, contracts)).not.toBe(first);
+  });
+
   test('when dist was built from the current sources, then it is served as is', async () => {
     await mkdir(path.join(root, 'client'));
     await writeFile(path.join(root, 'client/main.tsx'), 'x');
