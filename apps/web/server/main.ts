@@ -6,14 +6,16 @@ import type { Server } from 'node:http';
 import {
   Logger,
   beginClose,
+  createHttpApp,
   createLogger,
   createMetrics,
   redactUrl,
   runMain,
 } from '@account-security/shared';
-import { createWebApp } from './app';
 import { DIST_DIR, ensureBuilt } from './build';
 import { loadWebConfig } from './config';
+import { apiProxyRoutes, upstreamReadiness } from './entry-points/api-proxy.http';
+import { pageRoutes } from './entry-points/pages.http';
 
 export interface RunningWeb {
   name: 'web';
@@ -27,7 +29,16 @@ export async function start(env: NodeJS.ProcessEnv): Promise<RunningWeb> {
   const config = loadWebConfig(env);
   const logger = createLogger('web', config.LOG_LEVEL);
   const build = await ensureBuilt({ logger, build: config.BUILD_ON_START });
-  const app = createWebApp({ config, logger, metrics: createMetrics('web'), distDir: DIST_DIR, build });
+  const app = createHttpApp({
+    logger,
+    metrics: createMetrics('web'),
+    info: () => ({ pages: build }),
+    readiness: upstreamReadiness(config),
+    routes: (app) => {
+      apiProxyRoutes(config, logger)(app);
+      pageRoutes(DIST_DIR)(app);
+    },
+  });
   // Express 5 hands a listen error (port taken) to this callback rather than throwing.
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.PORT, (err?: Error) => (err ? reject(err) : resolve(s)));
