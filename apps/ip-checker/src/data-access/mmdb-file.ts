@@ -1,6 +1,6 @@
 import fs, { Stats } from 'node:fs';
 import maxmind, { Reader, Response } from 'maxmind';
-import type { Logger } from '@account-security/shared';
+import { CONTROL_CHARS, Logger } from '@account-security/shared';
 import type { AddressFamily } from '../domain/address';
 
 /** A GeoIP file that cannot be used: missing, unreadable, or not a MaxMind DB. */
@@ -57,10 +57,10 @@ interface Loaded {
   loadedAt: Date;
 }
 
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]+/g;
+/** Runs of the characters the contracts refuse in text. */
+const CONTROL_RUNS = new RegExp(`${CONTROL_CHARS.source}+`, 'g');
 /** The metadata's type ends up in every event's `geo.database`, which must be printable. */
-const printable = (s: string) => s.replace(CONTROL_CHARS, ' ').trim().slice(0, 100);
+const printable = (s: string) => s.replace(CONTROL_RUNS, ' ').trim().slice(0, 100);
 
 const signatureOf = (s: Stats) => `${s.dev}:${s.ino}:${s.size}:${s.mtimeMs}:${s.ctimeMs}`;
 

@@ -1,4 +1,4 @@
-import type { GeoInfo, GeoReason } from '@account-security/shared';
+import { CONTROL_CHARS, GeoInfo, GeoReason } from '@account-security/shared/contracts';
 
 /** What a GeoIP database returned for an address: a decoded mmdb record, whatever its shape. */
 export type GeoRecord = unknown;
@@ -59,13 +59,13 @@ function asNumber(v: unknown): number | undefined {
   return n !== undefined && Number.isInteger(n) && n > 0 && n <= MAX_ASN ? n : undefined;
 }
 
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]+/g;
+/** Runs of the characters the contracts refuse in text. */
+const CONTROL_RUNS = new RegExp(`${CONTROL_CHARS.source}+`, 'g');
 
 /** Organisation names come from third-party data: keep them printable and bounded. */
 function orgName(v: unknown): string | undefined {
   if (typeof v !== 'string') return undefined;
-  const clean = v.replace(CONTROL_CHARS, ' ').replace(/\s+/g, ' ').trim();
+  const clean = v.replace(CONTROL_RUNS, ' ').replace(/\s+/g, ' ').trim();
   return clean ? Array.from(clean).slice(0, 256).join('') : undefined;
 }
 
