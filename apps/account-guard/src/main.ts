@@ -1,6 +1,5 @@
 import {
   RunningService,
-  createDb,
   createTokenVerifier,
   ensureDatabase,
   migrateToLatest,
@@ -9,38 +8,33 @@ import {
   runMain,
   startService,
 } from '@account-security/shared';
-import type { TwilioHttpClient } from './adapters/twilio-sms';
 import type { AppContext } from './application/context';
 import { createAppMetrics } from './application/metrics';
-import { OutboxWorker } from './application/outbox-worker';
+import { OutboxWorker } from './application/outbox/worker';
 import { SERVICE_NAME, loadAccountGuardConfig } from './config';
-import type { DB } from './data-access/schema';
-import { LOGIN_RECORDED_QUEUE, loginRecordedConsumer } from './entry-points/consumers/login-recorded';
-import { registerRoutes } from './entry-points/http/routes';
-import type { MailPort, SmsPort } from './ports/notifications';
+import { Deps, createDeps } from './deps';
+import { DOMAIN_STATUSES } from './entry-points/domain-statuses';
+import { registerAccountRoutes } from './entry-points/account.http';
+import { LOGIN_RECORDED_QUEUE, loginRecordedConsumer } from './entry-points/login-recorded.consumer';
+import { registerUnlockRoutes } from './entry-points/unlock.http';
 
-/** Replaceable third-party clients (tests); by default built from the configuration. */
-export interface AccountGuardDeps {
-  /** HTTP layer of the twilio client, e.g. one that talks to a stand-in server. */
-  twilioHttpClient?: TwilioHttpClient;
-  mailer?: MailPort;
-  sms?: SmsPort;
-}
-
-/** The composition root: config → database, channels, outbox worker → consumer and routes. */
-export async function start(source: NodeJS.ProcessEnv, deps: AccountGuardDeps = {}): Promise<RunningService> {
+/**
+ * The composition root: config → dependencies (deps.ts; any given in `overrides` replace the
+ * configured ones, which is how tests bring their stand-ins) → outbox worker, consumer, routes.
+ */
+export async function start(
+  source: NodeJS.ProcessEnv,
+  overrides: Partial<Deps> = {},
+): Promise<RunningService> {
   const config = loadAccountGuardConfig(source);
   let worker: OutboxWorker | undefined;
 
-  const svc = await startService({
+  return startService({
     name: SERVICE_NAME,
     config,
     queues: [LOGIN_RECORDED_QUEUE],
     setup: async ({ logger, metrics, broker }) => {
-      const db = createDb<DB>(config.DATABASE_URL, {
-        max: config.DATABASE_POOL_SIZE,
-        applicationName: SERVICE_NAME,
-      });
+      const deps = createDeps(config, { broker, logger }, overrides);
       try {
         if (config.MIGRATE_ON_START) {
           // Creating the database needs rights a production role may lack; migrating then
@@ -51,56 +45,23 @@ export async function start(source: NodeJS.ProcessEnv, deps: AccountGuardDeps = 
               'could not check or create the database',
             ),
           );
-          await migrateToLatest(db, SERVICE_NAME, logger);
+          await migrateToLatest(deps.db, SERVICE_NAME, logger);
         }
       } catch (err) {
-        await db.destroy();
+        await deps.close();
         throw err;
       }
 
-      const mailer =
-        deps.mailer ??
-        // Each client library is loaded only when its channel is configured: twilio and nodemailer
-        // weigh some 40 MB of memory between them. require(), not import(): the services run
-        // through a require hook (packages/shared/register.cjs), which import() would bypass.
-        (config.SMTP_URL && config.MAIL_FROM
-          ? // eslint-disable-next-line @typescript-eslint/no-require-imports
-            (require('./adapters/smtp-mailer') as typeof import('./adapters/smtp-mailer')).createSmtpMailer({
-              url: config.SMTP_URL,
-              from: config.MAIL_FROM,
-              timeoutMs: config.SMTP_TIMEOUT_MS,
-            })
-          : null);
-      if (!mailer)
-        logger.warn(
-          'email channel disabled: SMTP_URL and MAIL_FROM are not set; email notifications are skipped',
-        );
-      const sms =
-        deps.sms ??
-        (config.TWILIO_ACCOUNT_SID && config.TWILIO_AUTH_TOKEN && config.TWILIO_FROM
-          ? // eslint-disable-next-line @typescript-eslint/no-require-imports
-            (require('./adapters/twilio-sms') as typeof import('./adapters/twilio-sms')).createTwilioSms({
-              accountSid: config.TWILIO_ACCOUNT_SID,
-              authToken: config.TWILIO_AUTH_TOKEN,
-              from: config.TWILIO_FROM,
-              timeoutMs: config.TWILIO_TIMEOUT_MS,
-              httpClient: deps.twilioHttpClient,
-            })
-          : null);
-      if (!sms)
-        logger.warn(
-          'SMS channel disabled: TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM are not set; SMS notifications are skipped',
-        );
-
       const ctx: AppContext = {
         config,
-        db,
-        broker,
+        db: deps.db,
+        publisher: deps.publisher,
+        clock: deps.clock,
         logger,
-        metrics: createAppMetrics(metrics.registry, db),
-        mailer,
-        sms,
-        channelsEnabled: { email: mailer !== null, sms: sms !== null, in_game: true },
+        metrics: createAppMetrics(metrics.registry, deps.db),
+        mailer: deps.mailer,
+        sms: deps.sms,
+        channelsEnabled: { email: deps.mailer !== null, sms: deps.sms !== null, in_game: true },
         wakeWorker: () => worker?.wake(),
       };
       worker = new OutboxWorker(ctx, {
@@ -125,8 +86,12 @@ export async function start(source: NodeJS.ProcessEnv, deps: AccountGuardDeps = 
 
       return {
         consumers: [loginRecordedConsumer(ctx)],
-        routes: (app) => registerRoutes(app, ctx, verify),
-        readiness: [{ name: 'database', check: () => pingDb(db) }],
+        routes: (app) => {
+          registerAccountRoutes(app, ctx, verify);
+          registerUnlockRoutes(app, ctx);
+        },
+        domainStatuses: DOMAIN_STATUSES,
+        readiness: [{ name: 'database', check: () => pingDb(deps.db) }],
         info: () => ({ channels: ctx.channelsEnabled }),
         // The worker publishes through the broker: it stops before the broker closes.
         beforeStop: async () => {
@@ -134,15 +99,11 @@ export async function start(source: NodeJS.ProcessEnv, deps: AccountGuardDeps = 
         },
         close: async () => {
           await worker?.stop();
-          await mailer?.close();
-          await sms?.close();
-          await db.destroy();
+          await deps.close();
         },
       };
     },
   });
-
-  return svc;
 }
 
 if (require.main === module) runMain(SERVICE_NAME, (env) => start(env));

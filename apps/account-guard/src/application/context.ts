@@ -1,18 +1,18 @@
-import type { Broker, Logger } from '@account-security/shared';
+import type { Logger } from '@account-security/shared';
 import type { AppConfig } from '../config';
-import type { Db } from '../data-access/schema';
+import type { Db } from '../data-access/db';
 import type { Channel } from '../domain/types';
+import type { Clock, Publisher } from '../deps';
 import type { MailPort, SmsPort } from '../ports/notifications';
 import type { AppMetrics } from './metrics';
 
-/** CloudEvents `source` of everything this service publishes. */
-export const SOURCE = 'account-guard';
-
-/** What the use cases need, built once in main.ts. */
+/** What the use cases need, built once in main.ts from the dependencies of deps.ts. */
 export interface AppContext {
   config: AppConfig;
   db: Db;
-  broker: Pick<Broker, 'publish'>;
+  publisher: Publisher;
+  /** The one source of the time the service writes (locks, completions, unlocks). */
+  clock: Clock;
   logger: Logger;
   metrics: AppMetrics;
   mailer: MailPort | null;

@@ -1,5 +1,5 @@
-import { countPendingActions } from '../data-access/action-repository';
-import type { Db } from '../data-access/schema';
+import { countPendingActions } from '../data-access/action.repository';
+import type { Db } from '../data-access/db';
 import { Counter, Gauge, Registry } from 'prom-client';
 
 /** This service's own metrics, next to the runtime's per-queue ones on /metrics. */

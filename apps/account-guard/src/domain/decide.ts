@@ -8,7 +8,8 @@ export interface AccountState {
   lock: LockState | null;
 }
 
-export interface LoginDecision {
+/** One login decided: what it was judged against, the verdict, the plan, the lock it starts. */
+export interface Decision {
   login: LoginFacts;
   /** The settings the login was judged against (their policy is the decision's policy). */
   settings: ProtectionSettings;
@@ -34,7 +35,7 @@ export interface DecideInput {
  * the one that locked the account is refused as `account_locked` like any login to a locked
  * account. Returns the decisions in that order.
  */
-export function decideInOrder(input: DecideInput): LoginDecision[] {
+export function decideInOrder(input: DecideInput): Decision[] {
   const ordered = input.logins
     .map((login, i) => ({ login, i, t: Date.parse(login.at) }))
     .sort((a, b) => a.t - b.t || a.i - b.i)
@@ -51,7 +52,7 @@ export function decideInOrder(input: DecideInput): LoginDecision[] {
       settings: account.settings,
       channelsEnabled: input.channelsEnabled,
     });
-    let newLock: LoginDecision['newLock'] = null;
+    let newLock: Decision['newLock'] = null;
     if (plan.actions.some((a) => a.type === 'lock')) {
       newLock = { lockId: input.newLockId(), reason: lockReason(plan.reasons, login.country) };
       locks.set(login.accountId, { lockId: newLock.lockId, lockedAt: login.at, reason: newLock.reason });

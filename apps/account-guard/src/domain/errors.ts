@@ -1,14 +1,7 @@
-/** Domain errors carry a stable code; the HTTP layer maps codes to statuses. */
-export class DomainError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'DomainError';
-  }
-}
+import { DomainError } from '@account-security/shared';
 
+// The codes are stable (clients and the unlock page rely on them); `DOMAIN_STATUSES` in
+// entry-points/domain-statuses.ts gives each its HTTP status.
 export const accountNotLocked = () => new DomainError('ACCOUNT.NOT_LOCKED', 'the account is not locked');
 export const accountLocked = () =>
   new DomainError(

@@ -1,19 +1,17 @@
-/** The vocabulary of account protection: plain data, no I/O. */
+import type { Channel, Locale, Policy, Verdict } from '@account-security/shared/contracts';
 
-export const POLICIES = ['none', 'notify', 'kick', 'block', 'lock'] as const;
-export type Policy = (typeof POLICIES)[number];
-
-export const CHANNELS = ['email', 'sms', 'in_game'] as const;
-export type Channel = (typeof CHANNELS)[number];
-
-export const LOCALES = ['en', 'ko'] as const;
-export type Locale = (typeof LOCALES)[number];
-
-export type Verdict = 'trusted' | 'suspicious';
-export type KickReason = 'foreign_login' | 'region_blocked' | 'account_locked';
-
-/** Who did something, in the form the events and the audit trail use. */
-export type Actor = 'system' | 'player' | `support:${string}`;
+// The vocabulary is the suite's, written once in the contracts; re-exported so domain modules
+// and their tests import their words from one place.
+export type {
+  ActionStatus,
+  ActionType,
+  Actor,
+  Channel,
+  KickReason,
+  Locale,
+  Policy,
+  Verdict,
+} from '@account-security/shared/contracts';
 
 export interface ProtectionSettings {
   policy: Policy;
@@ -50,4 +48,13 @@ export interface LockState {
   lockId: string;
   lockedAt: string;
   reason: string;
+}
+
+/** An account's lock as stored: the row is the lock. */
+export interface AccountLock {
+  accountId: string;
+  lockId: string;
+  lockedAt: Date;
+  reason: string;
+  loginId: string | null;
 }

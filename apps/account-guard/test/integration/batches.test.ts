@@ -10,13 +10,13 @@ import {
 import { TestDatabase, createTestDatabase, testEnv, waitUntil } from '@account-security/shared/testing';
 import { sql } from 'kysely';
 import { Registry } from 'prom-client';
-import { handleLoginBatch } from '../../src/application/assess-login';
-import { lockDecision } from '../../src/data-access/decision-repository';
+import { assessLogins } from '../../src/application/assess-logins';
+import { lockDecision } from '../../src/data-access/decision.repository';
 import type { AppContext } from '../../src/application/context';
 import { createAppMetrics } from '../../src/application/metrics';
 import { loadAccountGuardConfig } from '../../src/config';
-import type { DB } from '../../src/data-access/schema';
-import { upsertSettings } from '../../src/data-access/settings-repository';
+import type { DB } from '../../src/data-access/db';
+import { upsertSettings } from '../../src/data-access/settings.repository';
 import type { Channel, Policy } from '../../src/domain/types';
 import { LoginRecordedEvent, accountIdFor, loginRecorded } from '../support/events';
 import { Harness } from '../support/harness';
@@ -42,13 +42,14 @@ describe('login.recorded in batches', () => {
     ctx = {
       config,
       db: database.db,
-      broker: {
+      publisher: {
         publish: async (event: EventOf<MessageType>) => {
           await new Promise((r) => setTimeout(r, 1));
           if (refuse.delete(event.id)) throw new Error('publish not confirmed');
           published.push(event);
         },
-      } as AppContext['broker'],
+      } as AppContext['publisher'],
+      clock: () => new Date(),
       logger: log,
       metrics: createAppMetrics(new Registry(), database.db),
       mailer: null,
@@ -66,7 +67,7 @@ describe('login.recorded in batches', () => {
   });
 
   const batch = (...events: LoginRecordedEvent[]) =>
-    handleLoginBatch(
+    assessLogins(
       ctx,
       events.map((event): BatchItem<typeof LOGIN_RECORDED> => ({ event, ctx: { attempt: 1, log } })),
     );
@@ -84,6 +85,7 @@ describe('login.recorded in batches', () => {
         locale: 'en',
       },
       'test',
+      new Date(),
     );
   }
 

@@ -12,7 +12,10 @@ import {
   waitUntil,
 } from '@account-security/shared/testing';
 import request from 'supertest';
-import type { DB } from '../../src/data-access/schema';
+import type { DB } from '../../src/data-access/db';
+import { createTwilioSms } from '../../src/adapters/twilio-sms';
+import { loadAccountGuardConfig } from '../../src/config';
+import type { SmsPort } from '../../src/ports/notifications';
 import { start } from '../../src/main';
 import type { Channel, Policy } from '../../src/domain/types';
 import type { LoginRecordedEvent } from './events';
@@ -73,7 +76,7 @@ export class Harness {
       NOTIFY_RETRY_MAX_MS: '400',
       ...opts.env,
     });
-    const svc = await start(env, { twilioHttpClient: twilio.httpClient() });
+    const svc = await start(env, { sms: twilioThrough(twilio, env) });
     await svc.broker.waitForReady();
     const out = await MessageCollector.start(vhost.url, [
       { exchange: EVENTS_EXCHANGE, routingKey: '#' },
@@ -85,7 +88,7 @@ export class Harness {
 
   /** Another replica of the service on the same broker vhost and database. */
   async startReplica(): Promise<RunningService> {
-    const replica = await start(this.env, { twilioHttpClient: this.twilio.httpClient() });
+    const replica = await start(this.env, { sms: twilioThrough(this.twilio, this.env) });
     await replica.broker.waitForReady();
     await waitUntil(() => replica.consumers.every((c) => c.isConnected()));
     this.extra.push(replica);
@@ -198,6 +201,18 @@ export class Harness {
     await this.db?.drop();
     await this.vhost?.delete();
   }
+}
+
+/** The real Twilio client of the service, its HTTP layer pointed at the stand-in. */
+function twilioThrough(twilio: TwilioStandIn, env: NodeJS.ProcessEnv): SmsPort {
+  const config = loadAccountGuardConfig(env);
+  return createTwilioSms({
+    accountSid: config.TWILIO_ACCOUNT_SID!,
+    authToken: config.TWILIO_AUTH_TOKEN!,
+    from: config.TWILIO_FROM!,
+    timeoutMs: config.TWILIO_TIMEOUT_MS,
+    httpClient: twilio.httpClient(),
+  });
 }
 
 export function phoneFor(accountId: string): string {

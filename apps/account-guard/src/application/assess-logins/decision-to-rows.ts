@@ -1,0 +1,114 @@
+import type { NewAction } from '../../data-access/action.repository';
+import type { NewLock } from '../../data-access/lock.repository';
+import type { Delivery } from '../../domain/actions';
+import { NewAuditEntry, decisionEntries } from '../../domain/audit';
+import { Origin, accountLocked, playerMessage, sessionKick } from '../../domain/commands';
+import type { Decision } from '../../domain/decide';
+import { PlannedAction, addressFor, lockReason } from '../../domain/policy';
+import { NoticeFacts, renderInGame, renderKickMessage } from '../../domain/templates';
+
+/**
+ * How long the consumer has to carry out a decision's broker commands itself before the outbox
+ * worker takes them over (the consumer died, or the message ended in the dead-letter queue).
+ */
+export const COMMAND_GRACE_MS = 60_000;
+
+export interface Rows {
+  actions: NewAction[];
+  audits: NewAuditEntry[];
+  locks: NewLock[];
+}
+
+/**
+ * What one decision writes besides its own row: an action per planned action (broker commands
+ * as complete events, email/SMS as facts to render when sent), its audit entries (the lock's
+ * first) and its lock. `now` is the batch's one reading of the clock: the lock's time, which its
+ * account.locked carries, and the base of every action's schedule.
+ */
+export function decisionToRows(
+  d: Decision,
+  r: { origin: Origin; now: Date; settingsUrl: string | null },
+): Rows {
+  const { login, newLock, plan } = d;
+  const unlockChannels = plan.actions.flatMap((a) =>
+    a.type === 'notify' && !a.skip && (a.channel === 'email' || a.channel === 'sms') ? [a.channel] : [],
+  );
+  const actions = plan.actions.map((action) => actionOf(action, d, { ...r, unlockChannels }));
+  const locks: NewLock[] = newLock
+    ? [
+        {
+          accountId: login.accountId,
+          lockId: newLock.lockId,
+          reason: newLock.reason,
+          lockedBy: 'system',
+          loginId: login.loginId,
+          lockedAt: r.now,
+        },
+      ]
+    : [];
+  return { actions, audits: decisionEntries(login, newLock, plan.actions), locks };
+}
+
+function actionOf(
+  action: PlannedAction,
+  { login, settings, newLock, plan }: Decision,
+  r: { origin: Origin; now: Date; settingsUrl: string | null; unlockChannels: ('email' | 'sms')[] },
+): NewAction {
+  const base = { loginId: login.loginId, accountId: login.accountId, type: action.type };
+  const later = new Date(r.now.getTime() + COMMAND_GRACE_MS);
+
+  switch (action.type) {
+    case 'notify': {
+      if (action.skip)
+        return {
+          ...base,
+          channel: action.channel,
+          status: 'skipped',
+          detail: action.skip,
+          completedAt: r.now,
+        };
+      const notice: NoticeFacts = {
+        kind: action.notice,
+        accountId: login.accountId,
+        country: login.country,
+        ip: login.ip,
+        at: login.at,
+        unlock: null,
+        lockEnded: false,
+        unlockChannels: r.unlockChannels,
+        settingsUrl: r.settingsUrl,
+      };
+      if (action.channel === 'in_game') {
+        const event = playerMessage(r.origin, login, renderInGame(notice, settings.locale));
+        return { ...base, channel: 'in_game', status: 'pending', payload: { event }, nextAttemptAt: later };
+      }
+      const delivery: Delivery = {
+        to: addressFor(action.channel, settings)!,
+        locale: settings.locale,
+        notice,
+        lockId: action.notice === 'lock' ? (newLock?.lockId ?? null) : null,
+      };
+      return { ...base, channel: action.channel, status: 'pending', payload: delivery, nextAttemptAt: r.now };
+    }
+    case 'kick': {
+      const event = sessionKick(
+        r.origin,
+        login,
+        action.reason,
+        renderKickMessage(action.reason, settings.locale),
+      );
+      return { ...base, status: 'pending', detail: action.reason, payload: { event }, nextAttemptAt: later };
+    }
+    case 'block':
+      return { ...base, status: 'done', detail: 'region_blocked', completedAt: r.now };
+    case 'lock': {
+      const event = accountLocked(
+        r.origin,
+        login,
+        lockReason(plan.reasons, login.country),
+        r.now.toISOString(),
+      );
+      return { ...base, status: 'pending', payload: { event }, nextAttemptAt: later };
+    }
+  }
+}

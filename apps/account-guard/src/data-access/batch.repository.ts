@@ -1,0 +1,116 @@
+import { QueryCreator, sql } from 'kysely';
+import { withWrite } from '@account-security/shared';
+import type { Action } from '../domain/actions';
+import type { NewAuditEntry } from '../domain/audit';
+import type { AccountLock, ProtectionSettings } from '../domain/types';
+import { NewAction, actionValues, toAction } from './action.repository';
+import { auditValues } from './audit.repository';
+import type { DB, Trx } from './db';
+import { StoredDecision, toStoredDecision } from './decision.repository';
+import { NewLock, lockValues, toAccountLock } from './lock.repository';
+import { toStoredSettings } from './settings.repository';
+import type { LockRow } from './tables/account-lock.table';
+import type { ActionRow } from './tables/login-action.table';
+import type { DecisionRow, NewDecisionRow } from './tables/login-decision.table';
+import type { SettingsRow } from './tables/protection-settings.table';
+
+export interface BatchState {
+  /** Decisions that exist already (redeliveries), by login id. */
+  decisions: Map<string, StoredDecision>;
+  /** Stored protection settings, by account id (none: the defaults apply). */
+  settings: Map<string, ProtectionSettings>;
+  /** Locks in force, by account id. */
+  locks: Map<string, AccountLock>;
+}
+
+/** A row as json_agg returns it: its timestamps are strings until revived. */
+type JsonAggRow<T> = {
+  [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K];
+};
+
+/**
+ * What a batch of logins is decided against, in one round trip: the decisions that exist for its
+ * login ids, and its accounts' settings and locks. Read after the accounts are locked, so it is
+ * what the decisions must see. Each table comes back as one JSON array.
+ */
+export async function readBatchState(
+  trx: Trx,
+  loginIds: string[],
+  accountIds: string[],
+): Promise<BatchState> {
+  const { rows } = await sql<{
+    decisions: JsonAggRow<DecisionRow>[];
+    settings: JsonAggRow<SettingsRow>[];
+    locks: JsonAggRow<LockRow>[];
+  }>`
+    select
+      (select coalesce(json_agg(d), '[]') from login_decision d where d.login_id = any(${loginIds}::text[])) as decisions,
+      (select coalesce(json_agg(s), '[]') from protection_settings s where s.account_id = any(${accountIds}::text[])) as settings,
+      (select coalesce(json_agg(l), '[]') from account_lock l where l.account_id = any(${accountIds}::text[])) as locks
+  `.execute(trx);
+  const r = rows[0]!;
+  const date = (v: string | null) => (v === null ? null : new Date(v));
+  return {
+    decisions: new Map(
+      r.decisions.map((d) => [
+        d.login_id,
+        toStoredDecision({ ...d, assessed_published_at: date(d.assessed_published_at) }),
+      ]),
+    ),
+    settings: new Map(
+      r.settings.map((s) => [
+        s.account_id,
+        toStoredSettings({ ...s, updated_at: new Date(s.updated_at) }).settings,
+      ]),
+    ),
+    locks: new Map(
+      r.locks.map((l) => [l.account_id, toAccountLock({ ...l, locked_at: new Date(l.locked_at) })]),
+    ),
+  };
+}
+
+/**
+ * Writes a batch's decisions in one statement (one round trip): the decision rows (a login
+ * decided already is skipped), the new locks, the actions and the audit entries. Returns how many
+ * decisions it inserted and the actions (in id order). The caller holds the accounts' locks.
+ */
+export async function writeDecisions(
+  trx: Trx,
+  w: {
+    decisions: NewDecisionRow[];
+    locks: NewLock[];
+    actions: NewAction[];
+    audits: NewAuditEntry[];
+  },
+): Promise<{ inserted: number; actions: Action[] }> {
+  if (w.decisions.length === 0) return { inserted: 0, actions: [] };
+  // The main statement's RETURNING reads how many decisions went in (see withWrite).
+  let q = trx.with('decided', (qc) =>
+    qc
+      .insertInto('login_decision')
+      .values(w.decisions)
+      .onConflict((oc) => oc.column('login_id').doNothing())
+      .returning('login_id'),
+  ) as unknown as QueryCreator<DB>;
+  if (w.locks.length > 0)
+    q = withWrite<DB>(q, 'locks', (qc) => qc.insertInto('account_lock').values(lockValues(w.locks)));
+  if (w.audits.length > 0)
+    q = withWrite<DB>(q, 'audit', (qc) => qc.insertInto('audit_log').values(auditValues(w.audits)));
+  const decidedCount = sql<number>`(select count(*)::int from decided)`.as('decided_count');
+  if (w.actions.length === 0) {
+    const r = await q.selectNoFrom([decidedCount]).executeTakeFirstOrThrow();
+    return { inserted: Number(r.decided_count), actions: [] };
+  }
+  const rows = await q
+    .insertInto('login_action')
+    .values(actionValues(w.actions))
+    .returningAll()
+    .returning([decidedCount])
+    .execute();
+  const inserted = Number(rows[0]!.decided_count);
+  const actions = rows
+    .map(({ decided_count: _n, ...row }) => row as ActionRow)
+    .sort((a, b) => a.id - b.id)
+    .map(toAction);
+  return { inserted, actions };
+}

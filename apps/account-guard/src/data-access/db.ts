@@ -1,0 +1,24 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { AccountLockTable } from './tables/account-lock.table';
+import type { AuditLogTable } from './tables/audit-log.table';
+import type { EventOutboxTable } from './tables/event-outbox.table';
+import type { LoginActionTable } from './tables/login-action.table';
+import type { LoginDecisionTable } from './tables/login-decision.table';
+import type { ProtectionSettingsTable } from './tables/protection-settings.table';
+import type { UnlockTokenTable } from './tables/unlock-token.table';
+
+export interface DB {
+  protection_settings: ProtectionSettingsTable;
+  account_lock: AccountLockTable;
+  login_decision: LoginDecisionTable;
+  login_action: LoginActionTable;
+  unlock_token: UnlockTokenTable;
+  event_outbox: EventOutboxTable;
+  audit_log: AuditLogTable;
+}
+
+export type Db = Kysely<DB>;
+/** A repository function that runs on the pool or inside the caller's transaction alike. */
+export type Executor = Kysely<DB> | Transaction<DB>;
+/** For what only means something inside a transaction (advisory locks, FOR UPDATE). */
+export type Trx = Transaction<DB>;

@@ -1,0 +1,94 @@
+import {
+  ACCOUNT_LOCKED,
+  ACCOUNT_UNLOCKED,
+  LOGIN_ASSESSED,
+  PLAYER_MESSAGE,
+  SESSION_KICK,
+  followUp,
+  type EventEnvelope,
+  type EventOf,
+  type LoginAssessedData,
+} from '@account-security/shared/contracts';
+import type { Action } from './actions';
+import type { AccountLock, Actor, KickReason, LoginFacts, Policy, Verdict } from './types';
+
+/** CloudEvents `source` of everything this service publishes. */
+export const SOURCE = 'account-guard';
+
+/** The login event the commands follow up: their ids derive from its login id. */
+export type Origin = Pick<EventEnvelope, 'id' | 'correlationid' | 'subject'> & {
+  time?: string;
+  type?: string;
+};
+
+export function playerMessage(origin: Origin, login: LoginFacts, text: string) {
+  return followUp(
+    origin,
+    PLAYER_MESSAGE,
+    { accountId: login.accountId, text },
+    { source: SOURCE, qualifier: 'in_game' },
+  );
+}
+
+export function sessionKick(origin: Origin, login: LoginFacts, reason: KickReason, message: string) {
+  return followUp(
+    origin,
+    SESSION_KICK,
+    { accountId: login.accountId, sessionId: login.sessionId, reason, message },
+    { source: SOURCE },
+  );
+}
+
+export function accountLocked(origin: Origin, login: LoginFacts, reason: string, at: string) {
+  return followUp(
+    origin,
+    ACCOUNT_LOCKED,
+    { accountId: login.accountId, reason, by: 'system', at },
+    { source: SOURCE },
+  );
+}
+
+/** What login.assessed tells of a decision. */
+export interface AssessedDecision {
+  loginId: string;
+  accountId: string;
+  sessionId: string;
+  verdict: Verdict;
+  reasons: string[];
+  policy: Policy;
+}
+
+export function loginAssessed(
+  origin: Origin,
+  decision: AssessedDecision,
+  actions: Pick<Action, 'type' | 'channel' | 'status'>[],
+): EventOf<typeof LOGIN_ASSESSED> {
+  const data: LoginAssessedData = {
+    accountId: decision.accountId,
+    sessionId: decision.sessionId,
+    loginEventId: decision.loginId,
+    verdict: decision.verdict,
+    reasons: decision.reasons,
+    policy: decision.policy,
+    actions: actions.map((a) => ({
+      type: a.type,
+      ...(a.channel ? { channel: a.channel } : {}),
+      status: a.status,
+    })),
+  };
+  return followUp(origin, LOGIN_ASSESSED, data, { source: SOURCE });
+}
+
+/**
+ * account.unlocked carries the locking login's identity and an id derived from the lock, so
+ * publishing it twice is harmless.
+ */
+export function accountUnlocked(lock: AccountLock, by: Actor, reason: string, at: string) {
+  const origin = lock.loginId ?? lock.lockId;
+  return followUp(
+    { id: origin, correlationid: origin, subject: lock.accountId },
+    ACCOUNT_UNLOCKED,
+    { accountId: lock.accountId, reason, by, at },
+    { source: SOURCE, qualifier: lock.lockId, time: at },
+  );
+}

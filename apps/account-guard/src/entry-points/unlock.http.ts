@@ -1,0 +1,78 @@
+import { DomainError, HttpError, parseInput } from '@account-security/shared';
+import type { Express, Request, Response } from 'express';
+import rateLimit from 'express-rate-limit';
+import type { AppContext } from '../application/context';
+import { inspectUnlockToken, localeOfAccount, pageStateOf, redeemUnlockToken } from '../application/unlock';
+import { UnlockPageView, renderUnlockPage } from '../domain/templates';
+import type { Locale } from '../domain/types';
+import { tokenParams } from './request-schemas';
+
+const PAGE_STATUS: Record<UnlockPageView['state'], number> = {
+  confirm: 200,
+  done: 200,
+  not_found: 404,
+  used: 409,
+  expired: 410,
+  not_locked: 409,
+  rate_limited: 429,
+};
+
+/** A browser's form post wants a page; API clients (Accept: application/json, or nothing) get JSON. */
+const wantsHtml = (req: Request) => req.accepts(['application/json', 'text/html']) === 'text/html';
+
+function requestLocale(req: Request, fallback: Locale): Locale {
+  const l = req.acceptsLanguages('en', 'ko');
+  return l === 'en' || l === 'ko' ? l : fallback;
+}
+
+function sendPage(res: Response, view: UnlockPageView, locale: Locale): void {
+  res.status(PAGE_STATUS[view.state]).type('html').send(renderUnlockPage(view, locale));
+}
+
+/**
+ * The player's one-time unlock link: GET shows a confirmation page (reading only, so link
+ * scanners in mail systems spend nothing), its button POSTs back to the same URL. Both are
+ * rate-limited per client address; only failed attempts count, so guessing is throttled while
+ * a player with a good link never is. Browsers get pages for refusals too; JSON clients get the
+ * shared error middleware's answer.
+ */
+export function registerUnlockRoutes(app: Express, ctx: AppContext): void {
+  const { config } = ctx;
+  const limiter = rateLimit({
+    windowMs: config.UNLOCK_RATE_WINDOW_MINUTES * 60_000,
+    limit: config.UNLOCK_RATE_LIMIT,
+    skipSuccessfulRequests: true,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    handler: (req, res, next) => {
+      res.set('Cache-Control', 'no-store');
+      if (req.method === 'GET' || wantsHtml(req)) {
+        sendPage(res, { state: 'rate_limited' }, requestLocale(req, config.DEFAULT_LOCALE));
+        return;
+      }
+      next(new HttpError(429, 'RATE_LIMITED', 'too many failed unlock attempts; try again later'));
+    },
+  });
+
+  app.get('/v1/unlock/:token', limiter, async (req, res) => {
+    const { token } = parseInput(tokenParams, req.params, 'params');
+    res.set('Cache-Control', 'no-store');
+    const found = await inspectUnlockToken(ctx, token);
+    const locale = found.locale ?? requestLocale(req, config.DEFAULT_LOCALE);
+    sendPage(res, { state: found.state, accountId: found.accountId, lockedAt: found.lockedAt }, locale);
+  });
+
+  app.post('/v1/unlock/:token', limiter, async (req, res) => {
+    const { token } = parseInput(tokenParams, req.params, 'params');
+    res.set('Cache-Control', 'no-store');
+    const html = wantsHtml(req);
+    try {
+      const unlocked = await redeemUnlockToken(ctx, token);
+      if (html) sendPage(res, { state: 'done' }, await localeOfAccount(ctx, unlocked.accountId));
+      else res.json({ accountId: unlocked.accountId, locked: false, unlockedAt: unlocked.unlockedAt });
+    } catch (err) {
+      if (!(html && err instanceof DomainError)) throw err;
+      sendPage(res, { state: pageStateOf(err) }, requestLocale(req, config.DEFAULT_LOCALE));
+    }
+  });
+}
