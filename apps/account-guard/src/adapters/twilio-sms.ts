@@ -2,8 +2,6 @@ import twilio from 'twilio';
 import type RequestClient from 'twilio/lib/base/RequestClient';
 import { DeliveryError, SmsPort } from '../ports/notifications';
 
-export type TwilioHttpClient = RequestClient;
-
 /**
  * SMS through Twilio's Messages API. `httpClient` replaces the HTTP layer (tests point it at a
  * stand-in server); by default the twilio package's own client is used.
@@ -13,7 +11,7 @@ export function createTwilioSms(opts: {
   authToken: string;
   from: string;
   timeoutMs: number;
-  httpClient?: TwilioHttpClient;
+  httpClient?: RequestClient;
 }): SmsPort {
   const client = twilio(opts.accountSid, opts.authToken, {
     timeout: opts.timeoutMs,

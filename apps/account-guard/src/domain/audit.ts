@@ -24,10 +24,7 @@ export interface NewAuditEntry {
   details?: Record<string, unknown>;
 }
 
-export function accountLockedEntry(
-  login: LoginFacts,
-  lock: { lockId: string; reason: string },
-): NewAuditEntry {
+function accountLockedEntry(login: LoginFacts, lock: { lockId: string; reason: string }): NewAuditEntry {
   return {
     accountId: login.accountId,
     action: 'account_locked',
@@ -38,7 +35,7 @@ export function accountLockedEntry(
   };
 }
 
-export function notificationSkippedEntry(
+function notificationSkippedEntry(
   login: LoginFacts,
   action: { channel: Channel; notice: NoticeKind; skip: string },
 ): NewAuditEntry {
@@ -52,7 +49,7 @@ export function notificationSkippedEntry(
   };
 }
 
-export function loginBlockedEntry(login: LoginFacts): NewAuditEntry {
+function loginBlockedEntry(login: LoginFacts): NewAuditEntry {
   return {
     accountId: login.accountId,
     action: 'login_blocked',

@@ -13,7 +13,7 @@ import type { Action } from './actions';
 import type { AccountLock, Actor, KickReason, LoginFacts, Policy, Verdict } from './types';
 
 /** CloudEvents `source` of everything this service publishes. */
-export const SOURCE = 'account-guard';
+const SOURCE = 'account-guard';
 
 /** The login event the commands follow up: their ids derive from its login id. */
 export type Origin = Pick<EventEnvelope, 'id' | 'correlationid' | 'subject'> & {

@@ -19,14 +19,14 @@ export function defaultSettings(d: SettingsDefaults): ProtectionSettings {
 }
 
 /** Email and phone are personal data: the audit trail keeps only enough to recognise them. */
-export function maskEmail(email: string | null): string | null {
+function maskEmail(email: string | null): string | null {
   if (email === null) return null;
   const at = email.lastIndexOf('@');
   if (at <= 0) return '***';
   return `${email[0]}***${email.slice(at)}`;
 }
 
-export function maskPhone(phone: string | null): string | null {
+function maskPhone(phone: string | null): string | null {
   if (phone === null) return null;
   return phone.length <= 6 ? '***' : `${phone.slice(0, 4)}****${phone.slice(-2)}`;
 }

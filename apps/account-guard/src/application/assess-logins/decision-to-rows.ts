@@ -11,7 +11,7 @@ import { NoticeFacts, renderInGame, renderKickMessage } from '../../domain/templ
  * How long the consumer has to carry out a decision's broker commands itself before the outbox
  * worker takes them over (the consumer died, or the message ended in the dead-letter queue).
  */
-export const COMMAND_GRACE_MS = 60_000;
+const COMMAND_GRACE_MS = 60_000;
 
 export interface Rows {
   actions: NewAction[];

@@ -3,7 +3,7 @@ import type { Action } from '../../domain/actions';
 import type { LoginFacts } from '../../domain/types';
 import type { StoredDecision } from '../../data-access/decision.repository';
 
-export type LoginRecorded = BatchItem<typeof LOGIN_RECORDED>['event'];
+type LoginRecorded = BatchItem<typeof LOGIN_RECORDED>['event'];
 
 /** One login of a batch as delivered: the first delivery of its id (duplicates share it). */
 export interface DeliveredLogin {

@@ -156,7 +156,7 @@ export class OutboxWorker {
 
   private async deliver(action: Action, delivery: Delivery): Promise<void> {
     const { ctx } = this;
-    const channel = action.channel as 'email' | 'sms';
+    const channel = action.channel === 'email' ? 'email' : 'sms';
     if (!(channel === 'email' ? ctx.mailer : ctx.sms)) {
       // Planned while the channel was configured; this instance runs without it.
       await this.finish(action, 'skipped', 'channel_disabled', { channel });

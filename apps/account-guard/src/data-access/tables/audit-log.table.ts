@@ -1,4 +1,4 @@
-import type { Generated, Insertable, Selectable } from 'kysely';
+import type { Generated, Insertable } from 'kysely';
 import type { AuditAction } from '../../domain/audit';
 import type { JsonColumn, Timestamp } from './columns';
 
@@ -14,5 +14,4 @@ export interface AuditLogTable {
   details: JsonColumn<Record<string, unknown>>;
 }
 
-export type AuditRow = Selectable<AuditLogTable>;
 export type NewAuditRow = Insertable<AuditLogTable>;

@@ -1,4 +1,3 @@
-import type { Selectable } from 'kysely';
 import type { NullableTimestamp, Timestamp } from './columns';
 
 export interface UnlockTokenTable {
@@ -10,5 +9,3 @@ export interface UnlockTokenTable {
   expires_at: Timestamp;
   used_at: NullableTimestamp;
 }
-
-export type TokenRow = Selectable<UnlockTokenTable>;
