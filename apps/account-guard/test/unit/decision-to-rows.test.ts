@@ -1,0 +1,88 @@
+import { decisionToRows } from '../../src/application/assess-logins/decision-to-rows';
+import { CONFIRMED_STATUS, inPublishOrder } from '../../src/domain/actions';
+import { decideInOrder } from '../../src/domain/decide';
+import type { LoginFacts, Policy, ProtectionSettings } from '../../src/domain/types';
+
+const settings = (policy: Policy): ProtectionSettings => ({
+  policy,
+  channels: ['in_game', 'email', 'sms'],
+  email: 'player@example.test',
+  phone: null,
+  trustedCountries: [],
+  locale: 'en',
+});
+
+const login: LoginFacts = {
+  loginId: 'login-1',
+  accountId: 'acc-1',
+  sessionId: 'sess-1',
+  ip: '203.0.113.7',
+  country: 'JP',
+  homeCountry: 'KR',
+  at: '2026-11-21T10:00:00.000Z',
+};
+const origin = {
+  id: 'evt-1',
+  correlationid: 'login-1',
+  subject: 'acc-1',
+  time: login.at,
+  type: 'login.recorded',
+};
+const now = new Date('2026-11-21T10:00:02.000Z');
+
+function rowsFor(policy: Policy) {
+  const [decision] = decideInOrder({
+    logins: [login],
+    accountOf: () => ({ settings: settings(policy), lock: null }),
+    channelsEnabled: { email: true, sms: true, in_game: true },
+    newLockId: () => 'lock-1',
+  });
+  return decisionToRows(decision!, { origin, now, settingsUrl: null });
+}
+
+describe('turning a decision into rows', () => {
+  test('when a foreign login locks an account, then the lock, its audit entry first, and its commands come out with the one clock reading', () => {
+    const { actions, audits, locks } = rowsFor('lock');
+    expect(locks).toEqual([
+      expect.objectContaining({ accountId: 'acc-1', lockId: 'lock-1', loginId: 'login-1', lockedAt: now }),
+    ]);
+    expect(audits.map((a) => a.action)).toEqual(['account_locked', 'notification_skipped']);
+    expect(actions.map((a) => [a.type, a.channel ?? null, a.status])).toEqual([
+      ['notify', 'in_game', 'pending'],
+      ['notify', 'email', 'pending'],
+      ['notify', 'sms', 'skipped'],
+      ['kick', null, 'pending'],
+      ['lock', null, 'pending'],
+    ]);
+    const lock = actions.find((a) => a.type === 'lock')!;
+    expect(lock.payload).toMatchObject({
+      event: { type: 'account.locked', data: { at: now.toISOString() } },
+    });
+    expect(lock.nextAttemptAt!.getTime() - now.getTime()).toBe(60_000);
+    const email = actions.find((a) => a.channel === 'email')!;
+    expect(email.payload).toMatchObject({ to: 'player@example.test', lockId: 'lock-1' });
+    expect(email.nextAttemptAt).toEqual(now);
+  });
+
+  test('when a block policy acts, then the block is done at once and audited, with no lock', () => {
+    const { actions, audits, locks } = rowsFor('block');
+    expect(locks).toEqual([]);
+    expect(actions.find((a) => a.type === 'block')).toMatchObject({ status: 'done', completedAt: now });
+    expect(audits.map((a) => a.action)).toEqual(['notification_skipped', 'login_blocked']);
+  });
+});
+
+describe('the status rule of confirmed commands', () => {
+  test('when the broker confirms a command, then a message becomes sent and anything else done', () => {
+    expect(CONFIRMED_STATUS).toEqual({ notify: 'sent', kick: 'done', block: 'done', lock: 'done' });
+  });
+
+  test('when a login has several commands, then the in-game notice goes before the kick and the kick before the lock', () => {
+    const order = inPublishOrder([
+      { id: 3, type: 'lock' as const },
+      { id: 2, type: 'kick' as const },
+      { id: 1, type: 'notify' as const },
+    ]);
+    expect(order.map((a) => a.type)).toEqual(['notify', 'kick', 'lock']);
+  });
+});
