@@ -3,12 +3,10 @@ import type { Action } from '../../domain/actions';
 import type { LoginFacts } from '../../domain/types';
 import type { StoredDecision } from '../../data-access/decision.repository';
 
-type LoginRecorded = BatchItem<typeof LOGIN_RECORDED>['event'];
-
 /** One login of a batch as delivered: the first delivery of its id (duplicates share it). */
 export interface DeliveredLogin {
   loginId: string;
-  event: LoginRecorded;
+  event: BatchItem<typeof LOGIN_RECORDED>['event'];
   log: Logger;
   facts: LoginFacts;
 }
