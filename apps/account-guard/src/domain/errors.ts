@@ -1,4 +1,4 @@
-import { DomainError } from '@account-security/shared';
+import { DomainError } from '@account-security/shared/contracts';
 
 // The codes are stable (clients and the unlock page rely on them); `DOMAIN_STATUSES` in
 // entry-points/domain-statuses.ts gives each its HTTP status.

@@ -1,6 +1,9 @@
 import type { NextFunction, Request, Response } from 'express';
 import { z } from 'zod';
+import { DomainError } from '../contracts/http/error.v1';
 import { isTransientDbError } from '../db';
+
+export { DomainError };
 
 /** An error with a stable code; the error middleware maps it to its status and the SPEC §5 shape. */
 export class HttpError extends Error {
@@ -11,20 +14,6 @@ export class HttpError extends Error {
   ) {
     super(message);
     this.name = 'HttpError';
-  }
-}
-
-/**
- * A rule of the domain was broken (`ACCOUNT.NOT_LOCKED`). Domain code throws these without
- * knowing HTTP; the service tells the error middleware which status each code has.
- */
-export class DomainError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'DomainError';
   }
 }
 
