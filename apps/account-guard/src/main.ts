@@ -1,6 +1,6 @@
 import {
   RunningService,
-  createTokenVerifier,
+  tokenVerifierFor,
   ensureDatabase,
   migrateToLatest,
   pingDb,
@@ -77,12 +77,7 @@ export async function start(
       });
       worker.start();
 
-      const verify = createTokenVerifier({
-        secret: config.AUTH_JWT_SECRET,
-        jwksUrl: config.AUTH_JWKS_URL,
-        issuer: config.AUTH_ISSUER,
-        audience: config.AUTH_AUDIENCE,
-      });
+      const verify = tokenVerifierFor(config);
 
       return {
         consumers: [loginRecordedConsumer(ctx)],

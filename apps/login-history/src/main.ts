@@ -1,4 +1,4 @@
-import { RunningService, createTokenVerifier, pingDb, runMain, startService } from '@account-security/shared';
+import { RunningService, tokenVerifierFor, pingDb, runMain, startService } from '@account-security/shared';
 import { SERVICE_NAME, loadServiceConfig } from './config';
 import { DepsOverrides, createDeps } from './deps';
 import {
@@ -25,12 +25,7 @@ export async function start(env: NodeJS.ProcessEnv, overrides: DepsOverrides = {
           retentionDays: config.HISTORY_RETENTION_DAYS,
           intervalMs: config.HISTORY_PURGE_INTERVAL_MS,
         });
-        const verify = createTokenVerifier({
-          secret: config.AUTH_JWT_SECRET,
-          jwksUrl: config.AUTH_JWKS_URL,
-          issuer: config.AUTH_ISSUER,
-          audience: config.AUTH_AUDIENCE,
-        });
+        const verify = tokenVerifierFor(config);
         return {
           consumers: [
             loginGeoResolvedConsumer(

@@ -7,6 +7,7 @@ import { Broker, connectBroker } from './messaging/broker';
 import { Consumer, ConsumerSpec, startConsumer } from './messaging/consumer';
 import type { WorkQueue } from './messaging/topology';
 import { beginClose, createHttpApp, ReadinessCheck } from './http/app';
+import { TokenVerifier, createTokenVerifier } from './http/auth';
 import type { z } from 'zod';
 
 const common = { ...commonConfigShape, PORT: env.int(0, 65535) };
@@ -33,6 +34,18 @@ export function assertAuthConfigured(c: { AUTH_JWT_SECRET?: string; AUTH_JWKS_UR
   if (!c.AUTH_JWT_SECRET && !c.AUTH_JWKS_URL) {
     throw new ConfigError('AUTH_JWT_SECRET', 'is required but not set (or set AUTH_JWKS_URL)');
   }
+}
+
+type AuthConfig = { [K in keyof typeof authConfigShape]?: string };
+
+/** The token verifier a service's `authConfigShape` settings describe. */
+export function tokenVerifierFor(c: AuthConfig): TokenVerifier {
+  return createTokenVerifier({
+    secret: c.AUTH_JWT_SECRET,
+    jwksUrl: c.AUTH_JWKS_URL,
+    issuer: c.AUTH_ISSUER,
+    audience: c.AUTH_AUDIENCE,
+  });
 }
 
 export interface Runtime<C extends CommonConfig> {

@@ -1,15 +1,9 @@
 import type { Executor, Trx } from './db';
 import type { DecisionRow } from './tables/login-decision.table';
-import type { Policy, Verdict } from '../domain/types';
+import type { AssessedDecision } from '../domain/commands';
 
 /** A login's decision as stored (what login.assessed tells of it, and whether that went out). */
-export interface StoredDecision {
-  loginId: string;
-  accountId: string;
-  sessionId: string;
-  verdict: Verdict;
-  reasons: string[];
-  policy: Policy;
+export interface StoredDecision extends AssessedDecision {
   assessedPublished: boolean;
 }
 

@@ -1,4 +1,4 @@
-import type { GeoInfo } from '@account-security/shared';
+import type { GeoInfo } from '@account-security/shared/contracts';
 import { AddressFamily, classifyAddress } from './address';
 import { GeoRecord, geoFromRecords, unresolvedGeo } from './geo';
 
