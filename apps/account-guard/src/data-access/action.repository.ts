@@ -93,7 +93,7 @@ const confirmedStatusOfType = sql<ActionStatus>`case type ${sql.join(
     ([type, status]) => sql`when ${sql.lit(type)} then ${sql.lit(status)}`,
   ),
   sql` `,
-)} end`;
+)} else 'done' end`;
 
 /**
  * Marks broker commands the broker confirmed, in one statement, each with its `CONFIRMED_STATUS`.

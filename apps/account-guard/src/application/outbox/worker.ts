@@ -121,6 +121,10 @@ export class OutboxWorker {
     try {
       if (action.delivery) return await this.deliver(action, action.delivery);
       if (action.command) return await this.takeOver(action);
+      // A notice without a recipient fails audited and counted like any other notice; a command
+      // without its event has nothing to publish.
+      if (action.channel === 'email' || action.channel === 'sms')
+        return await this.finish(action, 'failed', 'nothing to carry out', { channel: action.channel });
       await completeAction(this.ctx.db, action.id, 'failed', this.ctx.clock(), 'nothing to carry out');
     } catch (err) {
       // Broker or database trouble: the lease runs out and a later round tries again.

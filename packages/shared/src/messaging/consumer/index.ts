@@ -96,6 +96,9 @@ export function startConsumer<T extends MessageType>(broker: Broker, spec: Consu
     publishRaw: internals.publishRaw,
     giveBack: (d, why) => {
       // The broker takes back every unacked delivery of the channel; the reconnect consumes again.
+      // Acks already settled but still held in the window go out first, so those deliveries are
+      // not redelivered with it.
+      d.acks.drain();
       void d.channel.close().catch(() => undefined);
       if (!lifecycle.stopping) internals.forceReconnect(why);
     },
