@@ -21,6 +21,8 @@ export interface ReceivedMail {
 export class TestSmtpServer {
   private server: SMTPServer | undefined;
   readonly messages: ReceivedMail[] = [];
+  /** Connection errors of clients (resets when a sender dies mid-session). */
+  readonly connectionErrors: Error[] = [];
   private constructor(public port: number) {}
 
   static async start(port = 0): Promise<TestSmtpServer> {
@@ -64,6 +66,9 @@ export class TestSmtpServer {
       server.once('error', reject);
       server.listen(this.port, '127.0.0.1', () => resolve());
     });
+    // A client that dies mid-session (a service killed by a chaos test) surfaces as an 'error'
+    // on the server (ECONNRESET); unheard, it would crash the test process.
+    server.on('error', (err: Error) => this.connectionErrors.push(err));
     this.server = server;
     this.port = (server.server.address() as AddressInfo).port;
   }
