@@ -6,6 +6,12 @@ import { forbidden, unauthorized } from './errors';
 export interface Principal {
   sub: string;
   roles: string[];
+  /** `iat`, seconds since the epoch: when the token was issued. */
+  issuedAt?: number;
+  /** `auth_time`, seconds since the epoch: when the user last proved who they are (else `issuedAt`). */
+  authTime?: number;
+  /** `email` with `email_verified: true`: an address the identity provider vouches for. */
+  verifiedEmail?: string;
 }
 
 export interface AuthOptions {
@@ -48,7 +54,12 @@ export function createTokenVerifier(opts: AuthOptions): TokenVerifier {
         (err, payload) => {
           if (err || !payload || typeof payload === 'string')
             return reject(unauthorized('invalid or expired token'));
-          const p = payload as JwtPayload & { roles?: unknown };
+          const p = payload as JwtPayload & {
+            roles?: unknown;
+            auth_time?: unknown;
+            email?: unknown;
+            email_verified?: unknown;
+          };
           // jsonwebtoken checks `exp` only when present: a token that never expires is refused.
           if (typeof p.exp !== 'number') return reject(unauthorized('token has no expiry'));
           if (typeof p.sub !== 'string' || p.sub.length === 0 || p.sub.length > 128) {
@@ -57,7 +68,13 @@ export function createTokenVerifier(opts: AuthOptions): TokenVerifier {
           const roles = Array.isArray(p.roles)
             ? p.roles.filter((r): r is string => typeof r === 'string')
             : [];
-          resolve({ sub: p.sub, roles });
+          resolve({
+            sub: p.sub,
+            roles,
+            ...(typeof p.iat === 'number' ? { issuedAt: p.iat } : {}),
+            ...(typeof p.auth_time === 'number' ? { authTime: p.auth_time } : {}),
+            ...(typeof p.email === 'string' && p.email_verified === true ? { verifiedEmail: p.email } : {}),
+          });
         },
       );
     });

@@ -7,7 +7,35 @@ const verify = createTokenVerifier({ secret });
 describe('token verification', () => {
   test('a valid player token yields its subject and roles', async () => {
     const token = jwt.sign({ roles: ['support'] }, secret, { subject: 'staff-1', expiresIn: 60 });
-    await expect(verify(token)).resolves.toEqual({ sub: 'staff-1', roles: ['support'] });
+    await expect(verify(token)).resolves.toEqual({
+      sub: 'staff-1',
+      roles: ['support'],
+      issuedAt: expect.any(Number),
+    });
+  });
+
+  test('a token carries its issue and authentication times, and an email only when verified', async () => {
+    const iat = Math.floor(Date.now() / 1000) - 30;
+    const vouched = jwt.sign(
+      { iat, auth_time: iat - 600, email: 'p@example.com', email_verified: true },
+      secret,
+      {
+        subject: 'p-1',
+        expiresIn: 60,
+      },
+    );
+    await expect(verify(vouched)).resolves.toEqual({
+      sub: 'p-1',
+      roles: [],
+      issuedAt: iat,
+      authTime: iat - 600,
+      verifiedEmail: 'p@example.com',
+    });
+    const unverified = jwt.sign({ email: 'p@example.com', email_verified: false }, secret, {
+      subject: 'p-1',
+      expiresIn: 60,
+    });
+    expect((await verify(unverified)).verifiedEmail).toBeUndefined();
   });
 
   test.each([
