@@ -59,6 +59,12 @@ export const commonConfigShape = {
    * a hop count). Per-client rate limits key on the client address, so set it to your ingress.
    */
   TRUST_PROXY: z.string().min(1).default('loopback'),
+  /**
+   * Consumers accept an event only when its AMQP user_id is the broker user SPEC §3 names as its
+   * producer (PRODUCERS); anything else is dead-lettered as `untrusted_publisher`. Needs one
+   * broker user per service and party (deploy/rabbitmq/definitions.json).
+   */
+  TRUSTED_PUBLISHERS: env.boolean().default(false),
 };
 
 /** `login-history` → `LOGIN_HISTORY_`: a prefixed variable overrides the plain one (SPEC §2). */

@@ -3,7 +3,7 @@ import type { Express } from 'express';
 import { ConfigError, commonConfigShape, env, redactUrl } from './config';
 import { createLogger, Logger } from './logger';
 import { createMetrics, Metrics } from './metrics';
-import { Broker, connectBroker } from './messaging/broker';
+import { Broker, connectBroker, queueArgumentsCheck } from './messaging/broker';
 import { Consumer, ConsumerSpec, startConsumer } from './messaging/consumer';
 import type { WorkQueue } from './messaging/topology';
 import { beginClose, createHttpApp, ReadinessCheck } from './http/app';
@@ -106,6 +106,7 @@ export async function startService<C extends CommonConfig>(opts: {
       deliveryLimit: config.DELIVERY_LIMIT,
     },
     publishTimeoutMs: config.PUBLISH_TIMEOUT_MS,
+    trustedPublishers: config.TRUSTED_PUBLISHERS,
   });
   let parts: ServiceParts;
   try {
@@ -131,6 +132,7 @@ export async function startService<C extends CommonConfig>(opts: {
           if (idle.length) throw new Error(`not consuming ${idle.join(', ')}`);
         },
       },
+      queueArgumentsCheck(broker),
       ...(parts.readiness ?? []),
     ],
   });

@@ -49,3 +49,30 @@ export const messageSchemas = Object.fromEntries(
 export function exchangeFor(type: MessageType): string {
   return type === SESSION_KICK || type === PLAYER_MESSAGE ? COMMANDS_EXCHANGE : EVENTS_EXCHANGE;
 }
+
+/** The broker users of the suite: one per service and per outside party (definitions.json). */
+export const BROKER_USERS = [
+  'ip-checker',
+  'login-history',
+  'account-guard',
+  'login-server',
+  'game-server',
+] as const;
+export type BrokerUser = (typeof BROKER_USERS)[number];
+
+/**
+ * The only broker user that may publish each type (SPEC §3, §7): with TRUSTED_PUBLISHERS on, a
+ * consumer accepts a message only when its AMQP `user_id` is this one. `login.failed` has no
+ * consumer here yet; it is listed because the broker permissions are written from this table.
+ */
+export const PRODUCERS: Readonly<Record<MessageType | 'login.failed', BrokerUser>> = {
+  [LOGIN_SUCCEEDED]: 'login-server',
+  'login.failed': 'login-server',
+  [LOGIN_GEO_RESOLVED]: 'ip-checker',
+  [LOGIN_RECORDED]: 'login-history',
+  [LOGIN_ASSESSED]: 'account-guard',
+  [ACCOUNT_LOCKED]: 'account-guard',
+  [ACCOUNT_UNLOCKED]: 'account-guard',
+  [SESSION_KICK]: 'account-guard',
+  [PLAYER_MESSAGE]: 'account-guard',
+};

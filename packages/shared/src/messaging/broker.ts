@@ -4,8 +4,15 @@ import { EventOf, MessageType, exchangeFor } from '../contracts';
 import { redactUrl } from '../config';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
-import { attachInternals } from './internals';
-import { QueueDeclarer, TopologyOptions, WorkQueue, declareTopology } from './topology';
+import { attachInternals, internalsOf } from './internals';
+import {
+  QueueDeclarer,
+  QueueMismatch,
+  TopologyOptions,
+  WorkQueue,
+  declareTopology,
+  retryExchangeName,
+} from './topology';
 
 export interface BrokerOptions {
   url: string;
@@ -15,6 +22,22 @@ export interface BrokerOptions {
   queues: WorkQueue[];
   topology: TopologyOptions;
   publishTimeoutMs: number;
+  /** Consumers accept an event only from the broker user SPEC §3 names as its producer. */
+  trustedPublishers?: boolean;
+  /** While a queue has other arguments, how often the topology is declared again (it may be gone). */
+  recheckMs?: number;
+}
+
+/**
+ * The user a connection to `url` authenticates as, which RabbitMQ requires in `user_id`
+ * (amqplib logs in as guest when the URL names no user).
+ */
+export function brokerUserOf(url: string): string {
+  try {
+    return decodeURIComponent(new URL(url).username) || 'guest';
+  } catch {
+    return 'guest';
+  }
 }
 
 /** The publisher surface services use; what only the consumer needs lives in ./internals. */
@@ -104,7 +127,37 @@ export function connectBroker(opts: BrokerOptions): Broker {
       if (!model) throw new Error('not connected to RabbitMQ');
       return model.createChannel();
     },
-    warn: (details, message) => logger.warn(details, message),
+    mismatch: (found, wanted) => {
+      (declaring ?? mismatches).set(found.queue, found);
+      // Once per queue, not on every declaration that finds it again.
+      if (mismatches.has(found.queue)) return;
+      logger.error(
+        { queue: found.queue, differs: found.differs, wanted },
+        'queue exists with other arguments; using it as it is, not ready until it is drained and deleted',
+      );
+    },
+  };
+  /** Found by the latest complete declaration. */
+  let mismatches = new Map<string, QueueMismatch>();
+  /** Being found by the declaration running now. */
+  let declaring: Map<string, QueueMismatch> | undefined;
+  let recheckTimer: NodeJS.Timeout | undefined;
+  /**
+   * A queue with old arguments may be deleted by the operator at any time; declaring again
+   * re-creates it with the new ones (and its bindings), and readiness turns back.
+   */
+  const scheduleRecheck = () => {
+    if (closing || recheckTimer || mismatches.size === 0) return;
+    recheckTimer = setTimeout(() => {
+      recheckTimer = undefined;
+      const model = connection.connection;
+      if (closing || !model) return;
+      declareOn(model).then(scheduleRecheck, (err: unknown) => {
+        logger.warn({ err: (err as Error).message }, 'declaring the topology again failed');
+        scheduleRecheck();
+      });
+    }, opts.recheckMs ?? 10_000);
+    recheckTimer.unref();
   };
 
   type Model = NonNullable<AmqpConnectionManager['connection']>;
@@ -128,8 +181,22 @@ export function connectBroker(opts: BrokerOptions): Broker {
     const ch = await model.createChannel();
     // The failing declaration's promise carries the error; without a listener it would also be thrown.
     ch.on('error', () => undefined);
-    await declareTopology(ch, opts.queues, opts.topology, declarer);
+    const found = (declaring = new Map());
+    try {
+      await declareTopology(ch, opts.name, opts.queues, opts.topology, declarer);
+    } catch (err) {
+      // A declaration cut short proves nothing about the queues it did not reach.
+      for (const [q, m] of found) mismatches.set(q, m);
+      throw err;
+    } finally {
+      if (declaring === found) declaring = undefined;
+    }
+    for (const q of mismatches.keys()) {
+      if (!found.has(q)) logger.info({ queue: q }, 'queue now has the declared arguments');
+    }
+    mismatches = found;
     await ch.close();
+    scheduleRecheck();
   }
 
   let publishChannel: Channel | undefined;
@@ -169,6 +236,7 @@ export function connectBroker(opts: BrokerOptions): Broker {
     return c;
   };
 
+  const userId = brokerUserOf(opts.url);
   async function publishRaw(exchange: string, routingKey: string, body: Buffer, props: Options.Publish) {
     const deadline = Date.now() + opts.publishTimeoutMs;
     for (let attempt = 1; ; attempt++) {
@@ -176,6 +244,8 @@ export function connectBroker(opts: BrokerOptions): Broker {
         await channel.publish(exchange, routingKey, body, {
           persistent: true,
           ...props,
+          // The broker refuses any other user_id, so consumers can trust it names the publisher.
+          userId,
           timeout: Math.max(1, deadline - Date.now()),
         });
         break;
@@ -204,6 +274,7 @@ export function connectBroker(opts: BrokerOptions): Broker {
     isConnected: () => connection.isConnected() && publishChannelOpen,
     close: async () => {
       closing = true;
+      clearTimeout(recheckTimer);
       await channel.close();
       await connection.close();
     },
@@ -211,6 +282,11 @@ export function connectBroker(opts: BrokerOptions): Broker {
   return attachInternals(broker, {
     connection,
     topology: opts.topology,
+    service: opts.name,
+    retryExchange: retryExchangeName(opts.name),
+    userId,
+    trustedPublishers: opts.trustedPublishers ?? false,
+    queueMismatches: () => [...mismatches.values()],
     logger,
     metrics,
     topologyDeclared,
@@ -218,4 +294,24 @@ export function connectBroker(opts: BrokerOptions): Broker {
     reconnectOnClose,
     forceReconnect,
   });
+}
+
+/**
+ * Readiness: not ready while a queue has other arguments than this version declares (an older
+ * version's queue, or a hostile re-declaration); the messages keep flowing through it meanwhile.
+ */
+export function queueArgumentsCheck(broker: Broker): { name: string; check: () => void } {
+  const internals = internalsOf(broker);
+  return {
+    name: 'queues',
+    check: () => {
+      const found = internals.queueMismatches();
+      if (found.length === 0) return;
+      throw new Error(
+        found
+          .map((m) => `queue ${m.queue} exists with other arguments (${m.differs}); drain and delete it`)
+          .join('; '),
+      );
+    },
+  };
 }

@@ -1,6 +1,8 @@
 import amqplib, { GetMessage } from 'amqplib';
 import { ATTEMPT_HEADER, ERROR_HEADER, REASON_HEADER } from './consumer';
-import { DEAD_LETTER_SUFFIX } from './topology';
+import { brokerUserOf } from './broker';
+import { DEAD_LETTER_SUFFIX, retryExchangeName } from './topology';
+import { originalUserHeader } from './trust';
 
 export interface DeadLetter {
   messageId?: string;
@@ -87,21 +89,35 @@ export async function listDeadLetters(
   });
 }
 
+/** `account-guard.login.recorded` → `account-guard` (SPEC §3 names queues `<service>.<routing-key>`). */
+export const serviceOfQueue = (workQueue: string) => workQueue.split('.')[0]!;
+
 /**
  * Puts dead letters back on their work queue (all, or those whose message id is in `ids`) with a
  * fresh attempt count; each is removed from the dead-letter queue only after the broker
  * confirmed the copy. Returns how many were replayed.
+ *
+ * The copy goes through the service's retry exchange with the connection's `user_id`, the
+ * original publisher kept in a header: run it as the service's own broker user, or a consumer
+ * checking publishers refuses the replayed messages (only its own user's header is believed).
  */
 export async function replayDeadLetters(
   url: string,
   queue: string,
-  opts: { ids?: string[]; limit?: number } = {},
+  opts: { ids?: string[]; limit?: number; service?: string } = {},
 ): Promise<number> {
   const { workQueue, deadLetterQueue } = deadLetterQueueOf(queue);
   const limit = opts.limit ?? Number.MAX_SAFE_INTEGER;
+  const exchange = retryExchangeName(opts.service ?? serviceOfQueue(workQueue));
+  const self = brokerUserOf(url);
   return withChannel(url, async (ch) => {
     await ch.checkQueue(deadLetterQueue);
     await ch.checkQueue(workQueue);
+    await ch.checkExchange(exchange);
+    // Unroutable (the work queue not bound to the exchange yet: an older version's topology)
+    // would be confirmed and lost; mandatory makes the broker return it first.
+    let returned = false;
+    ch.on('return', () => (returned = true));
     let replayed = 0;
     const seen = (await ch.checkQueue(deadLetterQueue)).messageCount;
     for (let i = 0; i < seen && replayed < limit; i++) {
@@ -115,12 +131,23 @@ export async function replayDeadLetters(
         'x-death': _d,
         ...headers
       } = m.properties.headers ?? {};
-      ch.sendToQueue(workQueue, m.content, {
+      ch.publish(exchange, workQueue, m.content, {
         ...m.properties,
-        headers: { ...headers, 'x-replayed-at': new Date().toISOString() },
+        headers: {
+          ...headers,
+          ...originalUserHeader(m.properties, self),
+          'x-replayed-at': new Date().toISOString(),
+        },
+        userId: self,
         persistent: true,
+        mandatory: true,
       });
       await ch.waitForConfirms();
+      if (returned) {
+        throw new Error(
+          `${workQueue} is not bound to ${exchange}; start the service's current version first (nothing was removed from ${deadLetterQueue})`,
+        );
+      }
       ch.ack(m);
       replayed++;
     }

@@ -3,7 +3,7 @@ import type { Channel, Options } from 'amqplib';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import type { Broker } from './broker';
-import type { TopologyOptions } from './topology';
+import type { QueueMismatch, TopologyOptions } from './topology';
 
 /**
  * What the consumer needs from a broker beyond publishing. Kept out of `Broker` (and out of the
@@ -12,6 +12,16 @@ import type { TopologyOptions } from './topology';
 export interface BrokerInternals {
   readonly connection: AmqpConnectionManager;
   readonly topology: TopologyOptions;
+  /** The service the broker belongs to (its queues, its retry exchange). */
+  readonly service: string;
+  /** `<service>.retry`: where retry and dead-letter copies are published. */
+  readonly retryExchange: string;
+  /** The broker user of the connection: the `user_id` of every publish. */
+  readonly userId: string;
+  /** TRUSTED_PUBLISHERS: consumers check each event's `user_id` against its SPEC producer. */
+  readonly trustedPublishers: boolean;
+  /** Queues found with other arguments on the latest declaration. */
+  queueMismatches(): QueueMismatch[];
   readonly logger: Logger;
   readonly metrics?: Metrics;
   /** Resolves once the topology is declared on the current connection: once per connection. */

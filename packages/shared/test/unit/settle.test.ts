@@ -5,7 +5,7 @@ import { Delivery, Settler } from '../../src/messaging/consumer/settle';
 
 const log = createLogger('settle-test', 'silent');
 
-function delivery(tag = 1, headers: Record<string, unknown> = {}) {
+function delivery(tag = 1, headers: Record<string, unknown> = {}, userId?: string) {
   const acked: { tag: number; allUpTo?: boolean }[] = [];
   const channel = {
     ack: (m: { fields: { deliveryTag: number } }, allUpTo?: boolean) =>
@@ -16,19 +16,23 @@ function delivery(tag = 1, headers: Record<string, unknown> = {}) {
   const msg = {
     content: Buffer.from('{}'),
     fields: { deliveryTag: tag },
-    properties: { headers, messageId: `m-${tag}` },
+    properties: { headers, messageId: `m-${tag}`, userId },
   } as unknown as ConsumeMessage;
   const d: Delivery = { msg, channel: channel as unknown as Channel, acks, started: Date.now() };
   return { d, acked, acks };
 }
 
-function settler(publish: (target: string, headers: Record<string, unknown>) => Promise<void>) {
+function settler(
+  publish: (target: string, headers: Record<string, unknown>, exchange: string) => Promise<void>,
+) {
   const givenBack: string[] = [];
   const s = new Settler({
     queue: 'svc.q',
     log,
     retryDelaysMs: [100, 200],
-    publishRaw: (_exchange, routingKey, _body, props) => publish(routingKey, props.headers ?? {}),
+    exchange: 'svc.retry',
+    userId: 'svc',
+    publishRaw: (exchange, routingKey, _body, props) => publish(routingKey, props.headers ?? {}, exchange),
     giveBack: (_d, why) => givenBack.push(why),
     copyAttempts: 3,
     copyPauseMs: 5,
@@ -99,5 +103,24 @@ describe('settling a delivery on its arrival channel', () => {
     ]);
     expect(seen[0]).not.toHaveProperty('x-death');
     expect(acked).toEqual([{ tag: 1, allUpTo: true }]);
+  });
+
+  test("when a copy is made, then it goes through the service's own exchange and names the original publisher", async () => {
+    const seen: Record<string, unknown>[] = [];
+    const { s } = settler(async (target, headers, exchange) => {
+      seen.push({ exchange, target, original: headers['x-original-user-id'] });
+    });
+    // A header set by another publisher is not believed: only the service's own copies carry it.
+    const { d } = delivery(1, { 'x-original-user-id': 'login-history' }, 'game-server');
+    await s.settle(d, new TransientError('db down'));
+    const back = delivery(2, { 'x-original-user-id': 'login-history', 'x-attempt': 2 }, 'svc');
+    await s.settle(back.d, new TransientError('db down'));
+    const anonymous = delivery(3, {});
+    await s.settle(anonymous.d, new PermanentError('bad', 'rejected'));
+    expect(seen).toEqual([
+      { exchange: 'svc.retry', target: 'svc.q.retry.100ms', original: 'game-server' },
+      { exchange: 'svc.retry', target: 'svc.q.retry.200ms', original: 'login-history' },
+      { exchange: 'svc.retry', target: 'svc.q.dead-letter', original: '' },
+    ]);
   });
 });

@@ -7,6 +7,7 @@ import type { Broker } from '../broker';
 import { PermanentError } from '../errors';
 import { internalsOf } from '../internals';
 import type { WorkQueue } from '../topology';
+import { publisherOf, untrustedReason } from '../trust';
 import { BatchMode } from './batch';
 import { Flight, Lifecycle, Mode, ModeRuntime } from './mode';
 import { attemptOf, parseMessage } from './parse';
@@ -86,6 +87,7 @@ export function startConsumer<T extends MessageType>(broker: Broker, spec: Consu
   const log = internals.logger.child({ queue });
   const metrics = internals.metrics;
   const lifecycle: Lifecycle = { stopping: false, closed: false };
+  const trusted = internals.trustedPublishers;
   let current: Current | undefined;
 
   const settler = new Settler({
@@ -93,6 +95,8 @@ export function startConsumer<T extends MessageType>(broker: Broker, spec: Consu
     log,
     metrics,
     retryDelaysMs: internals.topology.retryDelaysMs,
+    exchange: internals.retryExchange,
+    userId: internals.userId,
     publishRaw: internals.publishRaw,
     giveBack: (d, why) => {
       // The broker takes back every unacked delivery of the channel; the reconnect consumes again.
@@ -118,11 +122,17 @@ export function startConsumer<T extends MessageType>(broker: Broker, spec: Consu
     flight.begin();
     acks.delivered(msg.fields.deliveryTag);
     const d: Delivery = { msg, channel, acks, started: Date.now() };
+    const reject = (error: string, reason: string) =>
+      void settler.settle(d, new PermanentError(error, reason)).finally(() => flight.end());
+    // Checked before parsing too: a publisher that may publish none of the queue's types is
+    // turned away without its body being read.
+    const publisher = trusted ? publisherOf(msg.properties, internals.userId) : undefined;
+    const refused = trusted ? untrustedReason(publisher, spec.types) : undefined;
+    if (refused) return reject(refused, 'untrusted_publisher');
     const parsed = parseMessage(msg.content, spec.types, spec.maxMessageBytes);
-    if (!parsed.ok) {
-      void settler.settle(d, new PermanentError(parsed.error, parsed.reason)).finally(() => flight.end());
-      return;
-    }
+    if (!parsed.ok) return reject(parsed.error, parsed.reason);
+    const wrongProducer = trusted ? untrustedReason(publisher, [parsed.event.type]) : undefined;
+    if (wrongProducer) return reject(wrongProducer, 'untrusted_publisher');
     mode.accept(d, parsed.event, attemptOf(msg));
   }
 

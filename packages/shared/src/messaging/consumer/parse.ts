@@ -8,7 +8,7 @@ export const ERROR_HEADER = 'x-error';
 
 /** Why a message was dead-lettered without reaching a handler. */
 export type BadInputReason =
-  'too_large' | 'invalid_json' | 'not_cloudevent' | 'unknown_type' | 'invalid_data';
+  'too_large' | 'invalid_json' | 'not_cloudevent' | 'unknown_type' | 'invalid_data' | 'untrusted_publisher';
 
 type Parsed<T extends MessageType> =
   { ok: true; event: EventOf<T> } | { ok: false; reason: BadInputReason; error: string };

@@ -5,6 +5,7 @@ import type { AckWindow } from '../acks';
 import { PermanentError } from '../errors';
 import type { BrokerInternals } from '../internals';
 import { deadLetterQueueName, retryQueueName } from '../topology';
+import { originalUserHeader } from '../trust';
 import { ATTEMPT_HEADER, ERROR_HEADER, REASON_HEADER, attemptOf } from './parse';
 
 /** One message as it arrived: its tag means something only on `channel`, through `acks`. */
@@ -20,6 +21,10 @@ export interface SettlerOptions {
   log: Logger;
   metrics?: Metrics;
   retryDelaysMs: number[];
+  /** `<service>.retry`: the copies go through the service's own exchange. */
+  exchange: string;
+  /** The connection's broker user: a copy's `user_id`, so the original publisher goes in a header. */
+  userId: string;
   publishRaw: BrokerInternals['publishRaw'];
   /**
    * The copy to the retry/dead-letter queue was never confirmed: the delivery must go back to the
@@ -148,14 +153,18 @@ export class Settler {
     const { properties } = d.msg;
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.o.publishRaw('', move.target, d.msg.content, {
+        await this.o.publishRaw(this.o.exchange, move.target, d.msg.content, {
           contentType: properties.contentType,
           messageId: properties.messageId,
           type: properties.type,
           correlationId: properties.correlationId,
           timestamp: properties.timestamp,
           appId: properties.appId,
-          headers: { ...stripBrokerHeaders(properties.headers), ...move.headers },
+          headers: {
+            ...stripBrokerHeaders(properties.headers),
+            ...move.headers,
+            ...originalUserHeader(properties, this.o.userId),
+          },
         });
         return true;
       } catch (err) {
