@@ -7,7 +7,12 @@ import { Broker, connectBroker, queueArgumentsCheck } from './messaging/broker';
 import { Consumer, ConsumerSpec, startConsumer } from './messaging/consumer';
 import type { WorkQueue } from './messaging/topology';
 import { beginClose, createHttpApp, ReadinessCheck } from './http/app';
-import { TokenVerifier, createTokenVerifier } from './http/auth';
+import {
+  DEFAULT_MAX_TOKEN_AGE_SECONDS,
+  TokenVerifier,
+  createTokenVerifier,
+  jwksUrlProblem,
+} from './http/auth';
 import type { z } from 'zod';
 
 const common = { ...commonConfigShape, PORT: env.int(0, 65535) };
@@ -22,21 +27,51 @@ export function databaseConfigShape(dbName: string) {
   };
 }
 
+const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+
+/** Seconds, or a duration like `90s`, `30m`, `24h`, `7d`; at least 1 s, at most 365 days. */
+const durationSeconds = env
+  .string()
+  .regex(/^\d{1,9}[smhd]?$/, { message: 'must be seconds or a duration like 30m, 24h or 7d' })
+  .transform((v) => {
+    const unit = /[smhd]$/.test(v) ? v.slice(-1) : 's';
+    return Number.parseInt(v, 10) * DURATION_UNITS[unit]!;
+  })
+  .refine((n) => n >= 1 && n <= 365 * 86400, { message: 'must be between 1 second and 365 days' });
+
 /** Bearer JWT settings; one of the two is required (checked by `assertAuthConfigured`). */
 export const authConfigShape = {
   AUTH_JWT_SECRET: env.string().min(32, { message: 'must be at least 32 characters' }).optional(),
   AUTH_JWKS_URL: env.url(/^https?:$/).optional(),
   AUTH_ISSUER: env.string().optional(),
   AUTH_AUDIENCE: env.string().optional(),
+  /** Oldest token accepted, counted from its `iat` (tokens without `iat` are refused). */
+  AUTH_MAX_TOKEN_AGE: durationSeconds.default(DEFAULT_MAX_TOKEN_AGE_SECONDS),
+  /** Read with the settings (not from process.env at check time) so the config's source decides. */
+  NODE_ENV: env.string().optional(),
 };
 
-export function assertAuthConfigured(c: { AUTH_JWT_SECRET?: string; AUTH_JWKS_URL?: string }): void {
+type AuthConfig = Partial<z.infer<z.ZodObject<typeof authConfigShape>>>;
+
+/**
+ * One of the secret or the JWKS URL; in production also the issuer and audience (a token another
+ * service of the same identity provider obtained must not pass here) and an https JWKS URL.
+ */
+export function assertAuthConfigured(c: AuthConfig): void {
   if (!c.AUTH_JWT_SECRET && !c.AUTH_JWKS_URL) {
     throw new ConfigError('AUTH_JWT_SECRET', 'is required but not set (or set AUTH_JWKS_URL)');
   }
+  const production = c.NODE_ENV === 'production';
+  if (c.AUTH_JWKS_URL) {
+    const problem = jwksUrlProblem(c.AUTH_JWKS_URL, production);
+    if (problem) throw new ConfigError('AUTH_JWKS_URL', `is invalid: ${problem}`);
+  }
+  if (production) {
+    for (const name of ['AUTH_ISSUER', 'AUTH_AUDIENCE'] as const) {
+      if (!c[name]) throw new ConfigError(name, 'is required when NODE_ENV=production but not set');
+    }
+  }
 }
-
-type AuthConfig = { [K in keyof typeof authConfigShape]?: string };
 
 /** The token verifier a service's `authConfigShape` settings describe. */
 export function tokenVerifierFor(c: AuthConfig): TokenVerifier {
@@ -45,6 +80,8 @@ export function tokenVerifierFor(c: AuthConfig): TokenVerifier {
     jwksUrl: c.AUTH_JWKS_URL,
     issuer: c.AUTH_ISSUER,
     audience: c.AUTH_AUDIENCE,
+    maxTokenAgeSeconds: c.AUTH_MAX_TOKEN_AGE,
+    production: c.NODE_ENV === 'production',
   });
 }
 
