@@ -36,6 +36,16 @@ const twilioSender = z.string().regex(/^(\+[1-9]\d{6,14}|MG[0-9a-fA-F]{32})$/, {
   message: 'must be an E.164 number or a Messaging Service SID',
 });
 
+/** A duration: seconds, or a number with `s`, `m` or `h` (`600`, `10m`). Parsed to seconds. */
+const duration = z
+  .string()
+  .regex(/^\d{1,7}[smh]?$/, { message: 'must be a duration such as 600, 600s, 10m or 1h' })
+  .transform((s) => {
+    const n = Number.parseInt(s, 10);
+    const unit = s.at(-1);
+    return unit === 'h' ? n * 3600 : unit === 'm' ? n * 60 : n;
+  });
+
 export const configShape = {
   ...serviceConfigShape,
   PORT: serviceConfigShape.PORT.default(3003),
@@ -80,6 +90,15 @@ export const configShape = {
   /** Deliveries attempted per notification before it is marked failed (about a day with the defaults). */
   NOTIFY_MAX_ATTEMPTS: env.int(1, 100000).default(1500),
   NOTIFY_BATCH_SIZE: env.int(1, 500).default(20),
+  /**
+   * How recent a player's sign-in (`auth_time`, else `iat`) must be to lower protection, in
+   * seconds once parsed.
+   */
+  STEP_UP_MAX_AGE: duration.default(600),
+  /** Notices an account gets per channel per hour (lock notices always go out, and count). */
+  NOTIFY_MAX_PER_HOUR: env.int(1, 100000).default(10),
+  /** Text messages one destination number gets per hour, over every account that names it. */
+  SMS_MAX_PER_HOUR_PER_NUMBER: env.int(1, 100000).default(5),
 };
 
 export type AppConfig = z.infer<z.ZodObject<typeof configShape>> & {

@@ -16,6 +16,7 @@ import { Deps, createDeps } from './deps';
 import { DOMAIN_STATUSES } from './entry-points/domain-statuses';
 import { registerAccountRoutes } from './entry-points/account.http';
 import { LOGIN_RECORDED_QUEUE, loginRecordedConsumer } from './entry-points/login-recorded.consumer';
+import { registerContactRoutes } from './entry-points/contacts.http';
 import { registerUnlockRoutes } from './entry-points/unlock.http';
 
 /**
@@ -74,6 +75,8 @@ export async function start(
         // row is never sent by two replicas; short enough that a crashed replica's claims are
         // picked up again within a minute.
         leaseMs: Math.max(20_000, 3 * Math.max(config.SMTP_TIMEOUT_MS, config.TWILIO_TIMEOUT_MS)),
+        maxPerHour: config.NOTIFY_MAX_PER_HOUR,
+        smsMaxPerHourPerNumber: config.SMS_MAX_PER_HOUR_PER_NUMBER,
       });
       worker.start();
 
@@ -84,6 +87,7 @@ export async function start(
         routes: (app) => {
           registerAccountRoutes(app, ctx, verify);
           registerUnlockRoutes(app, ctx);
+          registerContactRoutes(app, ctx);
         },
         domainStatuses: DOMAIN_STATUSES,
         readiness: [{ name: 'database', check: () => pingDb(deps.db) }],

@@ -17,6 +17,23 @@ export function createAppMetrics(registry: Registry, db: Db) {
       labelNames: ['channel', 'outcome'] as const,
       registers: [registry],
     }),
+    capped: new Counter({
+      name: 'account_guard_notices_capped_total',
+      help: 'Notices skipped by an hourly cap, by channel and cap (account, number)',
+      labelNames: ['channel', 'cap'] as const,
+      registers: [registry],
+    }),
+    stepUpRefusals: new Counter({
+      name: 'account_guard_step_up_refusals_total',
+      help: 'Protection changes refused because the player token was too old to lower protection',
+      registers: [registry],
+    }),
+    contactsVerified: new Counter({
+      name: 'account_guard_contacts_verified_total',
+      help: 'Replacement contacts verified through their link, by contact (email, phone)',
+      labelNames: ['contact'] as const,
+      registers: [registry],
+    }),
     unlocks: new Counter({
       name: 'account_guard_unlocks_total',
       help: 'Accounts unlocked, by who unlocked them (support or player)',

@@ -1,12 +1,14 @@
 import { sql } from 'kysely';
-import { Action, CONFIRMED_STATUS, Command, Delivery, isDelivery } from '../domain/actions';
+import { Action, ActionOrigin, CONFIRMED_STATUS, Command, Delivery, isDelivery } from '../domain/actions';
 import type { ActionStatus, ActionType, Channel } from '../domain/types';
-import type { Executor } from './db';
+import type { Db, Executor } from './db';
 import type { ActionRow, NewActionRow } from './tables/login-action.table';
 
 /** An action to write with its decision; what is left out takes the column's default. */
 export interface NewAction {
   loginId: string;
+  /** `login` when left out. */
+  origin?: ActionOrigin;
   accountId: string;
   type: ActionType;
   channel?: Channel;
@@ -20,6 +22,7 @@ export interface NewAction {
 export const actionValues = (list: NewAction[]): NewActionRow[] =>
   list.map((a) => ({
     login_id: a.loginId,
+    ...(a.origin !== undefined ? { origin: a.origin } : {}),
     account_id: a.accountId,
     type: a.type,
     ...(a.channel !== undefined ? { channel: a.channel } : {}),
@@ -42,6 +45,7 @@ export function toAction(row: ActionRow): Action {
   return {
     id: row.id,
     loginId: row.login_id,
+    origin: row.origin,
     accountId: row.account_id,
     type: row.type,
     channel: row.channel,
@@ -49,6 +53,7 @@ export function toAction(row: ActionRow): Action {
     attempts: row.attempts,
     command,
     delivery,
+    reserved: row.reserved_at !== null,
   };
 }
 
@@ -164,4 +169,56 @@ export async function countPendingActions(db: Executor): Promise<number> {
 export async function findAction(db: Executor, id: number): Promise<Action | undefined> {
   const row = await db.selectFrom('login_action').selectAll().where('id', '=', id).executeTakeFirst();
   return row && toAction(row);
+}
+
+/** Writes actions that follow no login (a settings change's notices, a verification link). */
+export async function insertActions(db: Executor, list: NewAction[]): Promise<Action[]> {
+  if (list.length === 0) return [];
+  const rows = await db.insertInto('login_action').values(actionValues(list)).returningAll().execute();
+  return rows.map(toAction);
+}
+
+/** Why a notice was not sent: too many to the account (its channel) or to the number this hour. */
+export type CapReason = 'notice_cap_account' | 'notice_cap_number';
+
+/**
+ * Counts a notice against the hourly caps and marks it counted, or returns the cap it would
+ * exceed. Serialised per account and per number (advisory locks taken in that order, so two
+ * claims cannot deadlock) so notices delivered at the same moment cannot all slip under a cap.
+ * `exempt` notices (lock notices) are always counted in and never refused.
+ */
+export async function reserveNotice(
+  db: Db,
+  a: { id: number; accountId: string; channel: 'email' | 'sms'; to: string },
+  caps: { perAccount: number; perNumber: number; exempt: boolean },
+): Promise<CapReason | null> {
+  return db.transaction().execute(async (trx) => {
+    await sql`select pg_advisory_xact_lock(hashtextextended(${`account-guard:cap:${a.accountId}`}, 0))`.execute(
+      trx,
+    );
+    if (a.channel === 'sms')
+      await sql`select pg_advisory_xact_lock(hashtextextended(${`account-guard:cap-sms:${a.to}`}, 0))`.execute(
+        trx,
+      );
+    if (!caps.exempt) {
+      const byAccount = await sql<{ n: string }>`
+        select count(*) as n from login_action
+         where account_id = ${a.accountId} and channel = ${a.channel}
+           and reserved_at > now() - interval '1 hour' and id <> ${a.id}`.execute(trx);
+      if (Number(byAccount.rows[0]!.n) >= caps.perAccount) return 'notice_cap_account';
+      if (a.channel === 'sms') {
+        const byNumber = await sql<{ n: string }>`
+          select count(*) as n from login_action
+           where channel = 'sms' and payload->>'to' = ${a.to}
+             and reserved_at > now() - interval '1 hour' and id <> ${a.id}`.execute(trx);
+        if (Number(byNumber.rows[0]!.n) >= caps.perNumber) return 'notice_cap_number';
+      }
+    }
+    await trx
+      .updateTable('login_action')
+      .set({ reserved_at: sql`now()` })
+      .where('id', '=', a.id)
+      .execute();
+    return null;
+  });
 }

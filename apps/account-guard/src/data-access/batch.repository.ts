@@ -60,7 +60,12 @@ export async function readBatchState(
     settings: new Map(
       r.settings.map((s) => [
         s.account_id,
-        toStoredSettings({ ...s, updated_at: new Date(s.updated_at) }).settings,
+        toStoredSettings({
+          ...s,
+          updated_at: new Date(s.updated_at),
+          pending_email_since: date(s.pending_email_since),
+          pending_phone_since: date(s.pending_phone_since),
+        }).settings,
       ]),
     ),
     locks: new Map(

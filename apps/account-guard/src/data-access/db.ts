@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { AccountLockTable } from './tables/account-lock.table';
 import type { AuditLogTable } from './tables/audit-log.table';
+import type { ContactTokenTable } from './tables/contact-token.table';
 import type { EventOutboxTable } from './tables/event-outbox.table';
 import type { LoginActionTable } from './tables/login-action.table';
 import type { LoginDecisionTable } from './tables/login-decision.table';
@@ -13,6 +14,7 @@ export interface DB {
   login_decision: LoginDecisionTable;
   login_action: LoginActionTable;
   unlock_token: UnlockTokenTable;
+  contact_token: ContactTokenTable;
   event_outbox: EventOutboxTable;
   audit_log: AuditLogTable;
 }

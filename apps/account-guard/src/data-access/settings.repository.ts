@@ -1,10 +1,12 @@
+import type { PendingContacts } from '../domain/settings';
 import type { ProtectionSettings } from '../domain/types';
 import type { Executor } from './db';
 import type { SettingsRow } from './tables/protection-settings.table';
 
-/** An account's own settings, and when they were last saved. */
+/** An account's own settings, its contacts waiting for verification, and when they were last saved. */
 export interface StoredSettings {
   settings: ProtectionSettings;
+  pending: PendingContacts;
   updatedAt: Date;
 }
 
@@ -16,6 +18,12 @@ export const toStoredSettings = (row: SettingsRow): StoredSettings => ({
     phone: row.phone,
     trustedCountries: row.trusted_countries,
     locale: row.locale,
+  },
+  pending: {
+    email: row.pending_email,
+    emailSince: row.pending_email_since,
+    phone: row.pending_phone,
+    phoneSince: row.pending_phone_since,
   },
   updatedAt: row.updated_at,
 });
@@ -33,6 +41,7 @@ export async function upsertSettings(
   db: Executor,
   accountId: string,
   s: ProtectionSettings,
+  pending: PendingContacts,
   updatedBy: string,
   now: Date,
 ): Promise<StoredSettings> {
@@ -43,6 +52,10 @@ export async function upsertSettings(
     phone: s.phone,
     trusted_countries: s.trustedCountries,
     locale: s.locale,
+    pending_email: pending.email,
+    pending_email_since: pending.emailSince,
+    pending_phone: pending.phone,
+    pending_phone_since: pending.phoneSince,
     updated_at: now,
     updated_by: updatedBy,
   };
@@ -53,4 +66,32 @@ export async function upsertSettings(
     .returningAll()
     .executeTakeFirstOrThrow();
   return toStoredSettings(row);
+}
+
+/** A verified contact becomes the one in use; its pending slot empties. */
+export async function makeContactCurrent(
+  db: Executor,
+  accountId: string,
+  contact: 'email' | 'phone',
+  address: string,
+  now: Date,
+): Promise<void> {
+  const q = db.updateTable('protection_settings').where('account_id', '=', accountId);
+  await (
+    contact === 'email'
+      ? q.set({
+          email: address,
+          pending_email: null,
+          pending_email_since: null,
+          updated_at: now,
+          updated_by: 'player',
+        })
+      : q.set({
+          phone: address,
+          pending_phone: null,
+          pending_phone_since: null,
+          updated_at: now,
+          updated_by: 'player',
+        })
+  ).execute();
 }

@@ -1,5 +1,5 @@
 import type { EventOf, MessageType } from '@account-security/shared/contracts';
-import type { NoticeFacts } from './templates';
+import type { AnyNotice } from './templates';
 import type { ActionStatus, ActionType, Channel, Locale } from './types';
 
 /**
@@ -15,15 +15,23 @@ export type Command = EventOf<MessageType>;
 export interface Delivery {
   to: string;
   locale: Locale;
-  notice: NoticeFacts;
+  notice: AnyNotice;
   /** The lock this notice's unlock link is for. */
   lockId: string | null;
 }
 
-/** One planned action of a decision, as stored: the pending ones are the outbox. */
+/**
+ * What an action follows up: a login's decision, a player's settings change (the notice to the
+ * contacts as they were), or a replacement contact (its verification link).
+ */
+export type ActionOrigin = 'login' | 'settings_change' | 'contact';
+
+/** One planned action, as stored: the pending ones are the outbox. */
 export interface Action {
   id: number;
+  /** The id of its origin: the login id, or the change's or verification's own id. */
   loginId: string;
+  origin: ActionOrigin;
   accountId: string;
   type: ActionType;
   channel: Channel | null;
@@ -33,6 +41,8 @@ export interface Action {
   command: Command | null;
   /** What to send, for an email or SMS. */
   delivery: Delivery | null;
+  /** Counted against the hourly caps already (a retry is not counted again). */
+  reserved: boolean;
 }
 
 /** Email and SMS go through a provider (the outbox worker); everything else is a broker command. */

@@ -1,10 +1,13 @@
 import type { Action } from './actions';
 import type { NoticeKind, PlannedAction } from './policy';
-import { auditView } from './settings';
+import { Lowering, PendingContacts, auditView, maskEmail, maskPhone } from './settings';
 import type { AccountLock, Actor, Channel, LoginFacts, ProtectionSettings } from './types';
 
 export type AuditAction =
   | 'policy_changed'
+  | 'policy_change_refused'
+  | 'contact_verified'
+  | 'contact_verification_refused'
   | 'account_locked'
   | 'account_unlocked'
   | 'unlock_refused'
@@ -13,6 +16,9 @@ export type AuditAction =
   | 'notification_sent'
   | 'notification_skipped'
   | 'notification_failed';
+
+/** The details key naming the origin of a notice that follows no login. */
+const originKey = { settings_change: 'changeId', contact: 'verificationId' } as const;
 
 /** A line to append to the audit trail (what GET …/audit serves back is the contracts' AuditItem). */
 export interface NewAuditEntry {
@@ -94,16 +100,20 @@ export function commandEntry(action: Action): NewAuditEntry | undefined {
       accountId: action.accountId,
       action: 'notification_sent',
       actor: 'system',
-      loginId: action.loginId,
-      details: { channel: action.channel, commandId: command.id },
+      loginId: action.origin === 'login' ? action.loginId : null,
+      details: {
+        channel: action.channel,
+        commandId: command.id,
+        ...(action.origin === 'login' ? {} : { [originKey[action.origin]]: action.loginId }),
+      },
     };
   }
   return undefined;
 }
 
-/** An email or SMS that reached its end: sent, skipped (channel gone) or failed for good. */
+/** An email or SMS that reached its end: sent, skipped (channel gone, capped) or failed for good. */
 export function deliveryEntry(
-  action: Pick<Action, 'accountId' | 'loginId'>,
+  action: Pick<Action, 'accountId' | 'loginId' | 'origin'>,
   outcome: 'sent' | 'skipped' | 'failed',
   detail: string | null,
   details: Record<string, unknown>,
@@ -113,8 +123,9 @@ export function deliveryEntry(
     action: `notification_${outcome}`,
     actor: 'system',
     reason: outcome === 'sent' ? null : detail,
-    loginId: action.loginId,
-    details,
+    // A notice that follows no login names its change or verification in the details instead.
+    loginId: action.origin === 'login' ? action.loginId : null,
+    details: action.origin === 'login' ? details : { ...details, [originKey[action.origin]]: action.loginId },
   };
 }
 
@@ -147,19 +158,78 @@ export function unlockRefusedEntry(
   };
 }
 
-/** `wasDefault`: the account ran on the defaults until now (its first save is audited even if equal). */
+const auditPending = (p: PendingContacts) => ({
+  pendingEmail: maskEmail(p.email),
+  pendingPhone: maskPhone(p.phone),
+});
+
+/**
+ * `wasDefault`: the account ran on the defaults until now (its first save is audited even if
+ * equal). `changeId` names the change its notices follow up, when a player made it.
+ */
 export function policyChangedEntry(
   accountId: string,
   by: Actor,
-  previous: ProtectionSettings,
-  next: ProtectionSettings,
+  previous: { settings: ProtectionSettings; pending: PendingContacts },
+  next: { settings: ProtectionSettings; pending: PendingContacts },
   wasDefault: boolean,
+  changeId: string | null = null,
 ): NewAuditEntry {
+  const a = previous.settings;
+  const b = next.settings;
   return {
     accountId,
     action: 'policy_changed',
     actor: by,
-    reason: previous.policy === next.policy ? null : `policy ${previous.policy} → ${next.policy}`,
-    details: { before: auditView(previous), after: auditView(next), wasDefault },
+    reason: a.policy === b.policy ? null : `policy ${a.policy} → ${b.policy}`,
+    details: {
+      before: { ...auditView(a), ...auditPending(previous.pending) },
+      after: { ...auditView(b), ...auditPending(next.pending) },
+      wasDefault,
+      ...(changeId ? { changeId } : {}),
+    },
+  };
+}
+
+/** A player token too old to lower protection: the attempt stays on record. */
+export function policyChangeRefusedEntry(
+  accountId: string,
+  lowering: Lowering[],
+  tokenAgeSeconds: number | null,
+): NewAuditEntry {
+  return {
+    accountId,
+    action: 'policy_change_refused',
+    actor: 'player',
+    reason: 'AUTH.STEP_UP_REQUIRED',
+    details: { lowering, tokenAgeSeconds },
+  };
+}
+
+export function contactVerifiedEntry(
+  accountId: string,
+  contact: 'email' | 'phone',
+  address: string,
+  replaced: string | null,
+): NewAuditEntry {
+  const mask = contact === 'email' ? maskEmail : maskPhone;
+  return {
+    accountId,
+    action: 'contact_verified',
+    actor: 'player',
+    details: { contact, address: mask(address), replaced: mask(replaced) },
+  };
+}
+
+export function contactVerificationRefusedEntry(
+  token: { accountId: string; contact: 'email' | 'phone' },
+  code: string,
+): NewAuditEntry {
+  return {
+    accountId: token.accountId,
+    action: 'contact_verification_refused',
+    actor: 'player',
+    reason: code,
+    details: { contact: token.contact },
   };
 }

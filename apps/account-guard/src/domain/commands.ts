@@ -21,7 +21,7 @@ export type Origin = Pick<EventEnvelope, 'id' | 'correlationid' | 'subject'> & {
   type?: string;
 };
 
-export function playerMessage(origin: Origin, login: LoginFacts, text: string) {
+export function playerMessage(origin: Origin, login: Pick<LoginFacts, 'accountId'>, text: string) {
   return followUp(
     origin,
     PLAYER_MESSAGE,

@@ -14,3 +14,16 @@ export const unlockTokenUsed = () =>
 export const unlockTokenExpired = () =>
   new DomainError('UNLOCK.TOKEN_EXPIRED', 'this unlock link has expired');
 export const lockEnded = () => new DomainError('ACCOUNT.NOT_LOCKED', 'the account is no longer locked');
+export const stepUpRequired = () =>
+  new DomainError(
+    'AUTH.STEP_UP_REQUIRED',
+    'lowering protection needs a recent sign-in: sign in again, then save the change',
+  );
+export const contactTokenNotFound = () =>
+  new DomainError('CONTACT.TOKEN_NOT_FOUND', 'no such verification link');
+export const contactTokenUsed = () =>
+  new DomainError('CONTACT.TOKEN_USED', 'this verification link has already been used');
+export const contactTokenExpired = () =>
+  new DomainError('CONTACT.TOKEN_EXPIRED', 'this verification link has expired');
+export const contactSuperseded = () =>
+  new DomainError('CONTACT.SUPERSEDED', 'the contact this link confirms is no longer waiting for it');

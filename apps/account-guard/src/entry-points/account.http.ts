@@ -44,7 +44,13 @@ export function registerAccountRoutes(app: Express, ctx: AppContext, verify: Tok
     const { accountId } = parseInput(accountParams, req.params, 'params');
     const principal = assertAccountAccess(req.principal, accountId);
     const settings = parseInput(body, req.body ?? {}, 'body');
-    res.json(await putProtection(ctx, accountId, settings, actorOf(principal)));
+    res.json(
+      await putProtection(ctx, accountId, settings, {
+        actor: actorOf(principal),
+        authenticatedAt: principal.authTime ?? principal.issuedAt,
+        verifiedEmail: principal.verifiedEmail,
+      }),
+    );
   });
 
   app.get('/v1/accounts/:accountId/status', auth, async (req, res) => {

@@ -17,6 +17,7 @@ import { createAppMetrics } from '../../src/application/metrics';
 import { loadAccountGuardConfig } from '../../src/config';
 import type { DB } from '../../src/data-access/db';
 import { upsertSettings } from '../../src/data-access/settings.repository';
+import { NO_PENDING } from '../../src/domain/settings';
 import type { Channel, Policy } from '../../src/domain/types';
 import { LoginRecordedEvent, accountIdFor, loginRecorded } from '../support/events';
 import { Harness } from '../support/harness';
@@ -84,6 +85,7 @@ describe('login.recorded in batches', () => {
         trustedCountries: [],
         locale: 'en',
       },
+      NO_PENDING,
       'test',
       new Date(),
     );
@@ -422,7 +424,7 @@ describe('login.recorded batches through the broker', () => {
   });
 
   async function metric(name: string, labels: string[]): Promise<number> {
-    const text = await fetch(`http://127.0.0.1:${h.svc.port}/metrics`).then((r) => r.text());
+    const text = await fetch(`http://127.0.0.1:${h.svc.adminPort}/metrics`).then((r) => r.text());
     const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && labels.every((x) => l.includes(x)));
     return line ? Number(line.split(' ').pop()) : 0;
   }

@@ -1,7 +1,9 @@
 import type { RunningService } from '@account-security/shared';
 import { COMMANDS_EXCHANGE, EVENTS_EXCHANGE, LOGIN_RECORDED } from '@account-security/shared';
+import jwt from 'jsonwebtoken';
 import {
   MessageCollector,
+  TEST_JWT_SECRET,
   TestDatabase,
   TestVhost,
   createTestDatabase,
@@ -30,6 +32,30 @@ export const SUPPORT = signToken({ sub: 'staff-7', roles: ['support'] });
 export const SERVICE = signToken({ sub: 'login-server-kr-1', roles: ['service'] });
 export const playerToken = (accountId: string) => signToken({ sub: accountId });
 
+/**
+ * A token issued `ageSeconds` ago (still unexpired), optionally with `auth_time` and an email
+ * its issuer vouches for: what step-up and the verified-email rule look at.
+ */
+export function agedToken(
+  sub: string,
+  ageSeconds: number,
+  more: { roles?: string[]; authAgeSeconds?: number; verifiedEmail?: string } = {},
+): string {
+  const now = Math.floor(Date.now() / 1000);
+  return jwt.sign(
+    {
+      sub,
+      roles: more.roles ?? [],
+      iat: now - ageSeconds,
+      exp: now + 3600,
+      ...(more.authAgeSeconds !== undefined ? { auth_time: now - more.authAgeSeconds } : {}),
+      ...(more.verifiedEmail ? { email: more.verifiedEmail, email_verified: true } : {}),
+    },
+    TEST_JWT_SECRET,
+    { algorithm: 'HS256' },
+  );
+}
+
 export interface HarnessOptions {
   /** 'later': SMTP_URL points at a port where the server is started only by `startSmtp()`. */
   smtp?: 'now' | 'later';
@@ -42,6 +68,8 @@ export interface HarnessOptions {
  */
 export class Harness {
   smtp: TestSmtpServer | undefined;
+  /** Settings changes made by `protect()`: their in-game notices are not a login's. */
+  private readonly changeIds = new Set<string>();
   private constructor(
     readonly vhost: TestVhost,
     readonly db: TestDatabase<DB>,
@@ -139,11 +167,25 @@ export class Harness {
         locale: more.locale ?? 'en',
       });
     if (res.status !== 200) throw new Error(`PUT protection → ${res.status} ${JSON.stringify(res.body)}`);
+    for (const a of await this.audit(accountId)) {
+      const changeId = (a.details as { changeId?: string }).changeId;
+      if (changeId) this.changeIds.add(changeId);
+    }
   }
 
-  /** Messages of one routing key about one account. */
+  /**
+   * Messages of one routing key about one account that follow its logins (the in-game notices
+   * of settings changes made by `protect()` are left out; `changeNotices` has them).
+   */
   about(routingKey: string, accountId: string) {
-    return this.out.of(routingKey).filter((m) => m.body?.data?.accountId === accountId);
+    return this.out
+      .of(routingKey)
+      .filter((m) => m.body?.data?.accountId === accountId && !this.changeIds.has(m.body?.correlationid));
+  }
+
+  /** In-game notices of settings changes (their correlation id is the change's id). */
+  changeNotices(changeId: string) {
+    return this.out.of('player.message').filter((m) => m.body?.correlationid === changeId);
   }
 
   async waitAbout(routingKey: string, accountId: string, count = 1, timeoutMs = 20000) {

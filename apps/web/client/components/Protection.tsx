@@ -7,6 +7,7 @@ import {
   POLICIES,
   type Policy,
   type Protection,
+  type ProtectionView,
 } from '@account-security/shared/contracts';
 import { useAnnounce } from '../announcer';
 import { useI18n } from '../i18n/I18nContext';
@@ -24,11 +25,28 @@ interface FormState {
   locale: Locale;
 }
 
-const toForm = (p: Protection): FormState => ({
+/** Contacts asked for but not verified yet, with the ones notices still go to. */
+interface Pending {
+  email: string | null;
+  phone: string | null;
+  currentEmail: string | null;
+  currentPhone: string | null;
+}
+
+const pendingOf = (p: ProtectionView): Pending => ({
+  email: p.pendingEmail ?? null,
+  phone: p.pendingPhone ?? null,
+  currentEmail: p.email,
+  currentPhone: p.phone,
+});
+
+// The form shows what the player asked for: a pending contact stays in its field, so saving
+// another change keeps it pending instead of cancelling it.
+const toForm = (p: ProtectionView): FormState => ({
   policy: p.policy,
   channels: [...p.channels],
-  email: p.email ?? '',
-  phone: p.phone ?? '',
+  email: p.pendingEmail ?? p.email ?? '',
+  phone: p.pendingPhone ?? p.phone ?? '',
   trustedCountries: [...p.trustedCountries],
   locale: p.locale,
 });
@@ -50,6 +68,7 @@ export function ProtectionEditor({ accountId, locked }: { accountId: string; loc
   const announce = useAnnounce();
   const id = useId();
   const [form, setForm] = useState<FormState | null>(null);
+  const [pending, setPending] = useState<Pending | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [saveError, setSaveError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
@@ -58,7 +77,11 @@ export function ProtectionEditor({ accountId, locked }: { accountId: string; loc
   useEffect(() => {
     let current = true;
     api.protection(accountId).then(
-      (p) => current && setForm(toForm(p)),
+      (p) => {
+        if (!current) return;
+        setForm(toForm(p));
+        setPending(pendingOf(p));
+      },
       (err) => current && setLoadError(describe(err)),
     );
     return () => {
@@ -73,11 +96,18 @@ export function ProtectionEditor({ accountId, locked }: { accountId: string; loc
     setSaveError(null);
     try {
       const saved = await api.saveProtection(accountId, fromForm(form));
-      if (saved && typeof saved === 'object' && 'policy' in saved) setForm(toForm(saved));
+      if (saved && typeof saved === 'object' && 'policy' in saved) {
+        setForm(toForm(saved));
+        setPending(pendingOf(saved));
+      }
       announce(t('saved'));
     } catch (err) {
       setSaveError(
-        err instanceof ApiError && err.code === 'ACCOUNT.LOCKED' ? t('settingsLockedNote') : describe(err),
+        err instanceof ApiError && err.code === 'ACCOUNT.LOCKED'
+          ? t('settingsLockedNote')
+          : err instanceof ApiError && err.status === 403 && err.code === 'AUTH.STEP_UP_REQUIRED'
+            ? t('stepUpRequired')
+            : describe(err),
       );
     } finally {
       setSaving(false);
@@ -149,7 +179,13 @@ export function ProtectionEditor({ accountId, locked }: { accountId: string; loc
                 autoComplete="email"
                 value={form.email}
                 onChange={(e) => update({ email: e.target.value })}
+                aria-describedby={pending?.email ? `${id}-email-pending` : undefined}
               />
+              {pending?.email ? (
+                <p className="hint" id={`${id}-email-pending`} data-testid="pending-email">
+                  {t('pendingEmail', { address: pending.email, current: pending.currentEmail ?? '' })}
+                </p>
+              ) : null}
             </div>
             <div className="field">
               <label htmlFor={`${id}-phone`}>{t('phoneLabel')}</label>
@@ -160,7 +196,13 @@ export function ProtectionEditor({ accountId, locked }: { accountId: string; loc
                 autoComplete="tel"
                 value={form.phone}
                 onChange={(e) => update({ phone: e.target.value })}
+                aria-describedby={pending?.phone ? `${id}-phone-pending` : undefined}
               />
+              {pending?.phone ? (
+                <p className="hint" id={`${id}-phone-pending`} data-testid="pending-phone">
+                  {t('pendingPhone', { address: pending.phone, current: pending.currentPhone ?? '' })}
+                </p>
+              ) : null}
             </div>
             <div className="field">
               <label htmlFor={`${id}-locale`}>{t('localeLabel')}</label>
@@ -239,7 +281,8 @@ export function ProtectionEditor({ accountId, locked }: { accountId: string; loc
 }
 
 /** What support staff see of an account's settings; changing them is the player's business. */
-export function ProtectionSummary({ protection }: { protection: Protection }) {
+export function ProtectionSummary({ protection }: { protection: ProtectionView }) {
+  const { pendingEmail, pendingPhone } = protection;
   const { t } = useI18n();
   return (
     <dl className="facts" data-testid="protection-summary">
@@ -254,9 +297,25 @@ export function ProtectionSummary({ protection }: { protection: Protection }) {
           : t('none')}
       </dd>
       <dt>{t('emailLabel')}</dt>
-      <dd>{protection.email ?? <span className="muted">{t('notSet')}</span>}</dd>
+      <dd>
+        {protection.email ?? <span className="muted">{t('notSet')}</span>}
+        {pendingEmail ? (
+          <span className="hint">
+            {' '}
+            — {t('pendingEmail', { address: pendingEmail, current: protection.email ?? '' })}
+          </span>
+        ) : null}
+      </dd>
       <dt>{t('phoneShort')}</dt>
-      <dd>{protection.phone ?? <span className="muted">{t('notSet')}</span>}</dd>
+      <dd>
+        {protection.phone ?? <span className="muted">{t('notSet')}</span>}
+        {pendingPhone ? (
+          <span className="hint">
+            {' '}
+            — {t('pendingPhone', { address: pendingPhone, current: protection.phone ?? '' })}
+          </span>
+        ) : null}
+      </dd>
       <dt>{t('trustedLabel')}</dt>
       <dd>
         {protection.trustedCountries.length ? (

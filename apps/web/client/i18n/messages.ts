@@ -82,6 +82,12 @@ export const en = {
   save: 'Save settings',
   saving: 'Saving…',
   saved: 'Your protection settings were saved.',
+  stepUpRequired:
+    'To lower your protection, sign in again (a recent sign-in is needed), then save the change.',
+  pendingEmail:
+    'Awaiting verification: {address}. Open the link we sent there; until then notices keep going to {current}.',
+  pendingPhone:
+    'Awaiting verification: {address}. Open the link we texted there; until then notices keep going to {current}.',
 
   lockedHeading: 'Your account is locked',
   lockedSince: 'Locked since {time}.',
@@ -135,6 +141,9 @@ export const en = {
   action_notification_sent: 'Notification sent',
   action_notification_skipped: 'Notification skipped',
   action_notification_failed: 'Notification failed',
+  action_policy_change_refused: 'Protection change refused (sign-in too old)',
+  action_contact_verified: 'Contact verified',
+  action_contact_verification_refused: 'Contact verification refused',
   actor_system: 'System',
   actor_player: 'Player',
   actor_support: 'Support staff {id}',
@@ -221,6 +230,11 @@ export const ko: Catalogue = {
   save: '설정 저장',
   saving: '저장 중…',
   saved: '보호 설정을 저장했습니다.',
+  stepUpRequired: '보호 수준을 낮추려면 다시 로그인한 뒤(최근 로그인이 필요합니다) 변경 사항을 저장하세요.',
+  pendingEmail:
+    '확인 대기 중: {address}. 그 주소로 보낸 링크를 열어 주세요. 그때까지 알림은 계속 {current}(으)로 갑니다.',
+  pendingPhone:
+    '확인 대기 중: {address}. 그 번호로 보낸 링크를 열어 주세요. 그때까지 알림은 계속 {current}(으)로 갑니다.',
 
   lockedHeading: '계정이 잠겨 있습니다',
   lockedSince: '{time}부터 잠겨 있습니다.',
@@ -274,6 +288,9 @@ export const ko: Catalogue = {
   action_notification_sent: '알림 발송',
   action_notification_skipped: '알림 건너뜀',
   action_notification_failed: '알림 실패',
+  action_policy_change_refused: '보호 설정 변경 거부(로그인이 오래됨)',
+  action_contact_verified: '연락처 확인됨',
+  action_contact_verification_refused: '연락처 확인 거부',
   actor_system: '시스템',
   actor_player: '플레이어',
   actor_support: '지원 담당자 {id}',

@@ -3,6 +3,7 @@ import {
   completeAction,
   findAction,
   rescheduleAction,
+  reserveNotice,
 } from '../../data-access/action.repository';
 import { appendAudit } from '../../data-access/audit.repository';
 import { lockDecision } from '../../data-access/decision.repository';
@@ -18,7 +19,7 @@ import { retryDelayMs } from '../../domain/retry';
 import { DeliveryError, Delivered } from '../../ports/notifications';
 import type { AppContext } from '../context';
 import { publishCommands, recordConfirmed } from '../publish-commands';
-import { sendNotification, withUnlockLink } from './notification';
+import { sendNotification, withOneTimeLink } from './notification';
 
 export interface OutboxWorkerOptions {
   /** Poll interval, and the first retry delay. */
@@ -31,6 +32,10 @@ export interface OutboxWorkerOptions {
    * the slowest delivery attempt, or a second replica would send the same message again.
    */
   leaseMs: number;
+  /** Email or SMS notices per account and channel per hour (lock notices exempt). */
+  maxPerHour: number;
+  /** SMS per destination number per hour, over all accounts (lock notices exempt). */
+  smsMaxPerHourPerNumber: number;
 }
 
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err)).slice(0, 1000);
@@ -142,7 +147,10 @@ export class OutboxWorker {
   private async takeOver(action: Action): Promise<void> {
     const { ctx } = this;
     const taken = await ctx.db.transaction().execute(async (trx) => {
-      if (!(await lockDecision(trx, action.loginId, { skipLocked: true }))) return false;
+      // A notice that follows no login (a settings change's in-game notice) has no consumer that
+      // could be carrying it out: the claim's lease alone keeps other replicas away.
+      if (action.origin === 'login' && !(await lockDecision(trx, action.loginId, { skipLocked: true })))
+        return false;
       const fresh = await findAction(trx, action.id);
       if (fresh?.status !== 'pending') return true;
       ctx.logger.warn(
@@ -167,7 +175,31 @@ export class OutboxWorker {
       return;
     }
 
-    const notice = await withUnlockLink(ctx, action, delivery);
+    // Counted against the caps once, before the first send; a capped notice is recorded, never
+    // silently dropped. Lock notices always go out: they carry the way back into the account.
+    if (!action.reserved) {
+      const capped = await reserveNotice(
+        ctx.db,
+        { id: action.id, accountId: action.accountId, channel, to: delivery.to },
+        {
+          perAccount: this.opts.maxPerHour,
+          perNumber: this.opts.smsMaxPerHourPerNumber,
+          exempt: delivery.notice.kind === 'lock',
+        },
+      );
+      if (capped) {
+        ctx.logger.warn({ actionId: action.id, channel, cap: capped }, 'notice skipped: hourly cap reached');
+        ctx.metrics.capped.inc({ channel, cap: capped === 'notice_cap_account' ? 'account' : 'number' });
+        await this.finish(action, 'skipped', capped, { channel, kind: delivery.notice.kind });
+        return;
+      }
+    }
+
+    const notice = await withOneTimeLink(ctx, action, delivery);
+    if (!notice) {
+      await this.finish(action, 'skipped', 'contact_superseded', { channel, kind: delivery.notice.kind });
+      return;
+    }
     let delivered: Delivered;
     try {
       delivered = await sendNotification(ctx, action, delivery, notice);
@@ -183,7 +215,11 @@ export class OutboxWorker {
     await this.finish(action, 'sent', delivered.providerId ?? null, {
       channel,
       kind: notice.kind,
-      unlockLink: notice.unlock !== null,
+      ...(notice.kind === 'verify_contact'
+        ? {}
+        : notice.kind === 'settings_changed'
+          ? { changes: notice.changes.map((c) => c.field) }
+          : { unlockLink: notice.unlock !== null }),
       attempts: action.attempts,
     });
   }

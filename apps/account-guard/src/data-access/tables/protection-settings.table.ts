@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { Channel, Locale, Policy } from '../../domain/types';
-import type { Timestamp } from './columns';
+import type { NullableTimestamp, Timestamp } from './columns';
 
 export interface ProtectionSettingsTable {
   account_id: string;
@@ -10,6 +10,11 @@ export interface ProtectionSettingsTable {
   phone: string | null;
   trusted_countries: string[];
   locale: Locale;
+  /** A replacement contact asked for through a player token, used once its link is followed. */
+  pending_email: string | null;
+  pending_email_since: NullableTimestamp;
+  pending_phone: string | null;
+  pending_phone_since: NullableTimestamp;
   updated_at: Timestamp;
   updated_by: string;
 }

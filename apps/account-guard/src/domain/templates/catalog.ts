@@ -44,7 +44,7 @@ export interface Catalog {
   what(f: NoticeFacts, x: Formatted): string;
   done(f: NoticeFacts): string;
   advice(f: NoticeFacts, x: Formatted): Block[];
-  settings(f: NoticeFacts): string;
+  settings(f: Pick<NoticeFacts, 'settingsUrl'>): string;
   signature: string;
   sms(f: NoticeFacts, x: Formatted): string;
   inGame(f: NoticeFacts, x: Formatted): string;

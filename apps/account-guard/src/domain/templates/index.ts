@@ -3,11 +3,29 @@ import type { Block, Catalog, Formatted, NoticeFacts, UnlockPageView } from './c
 import { en } from './en';
 import { countryName, escapeHtml, formatTime, maskIp } from './format';
 import { ko } from './ko';
+import type {
+  ChangeNoticeFacts,
+  ContactPageView,
+  ProtectionCatalog,
+  VerifyNoticeFacts,
+} from './protection-catalog';
+import { protectionEn } from './protection-en';
+import { protectionKo } from './protection-ko';
 
 export type { NoticeFacts, UnlockPageState, UnlockPageView } from './catalog';
+export type {
+  ChangeNoticeFacts,
+  ContactPageState,
+  ContactPageView,
+  VerifyNoticeFacts,
+} from './protection-catalog';
+
+/** Every notice the outbox renders: a login's, a settings change's, a verification link. */
+export type AnyNotice = NoticeFacts | ChangeNoticeFacts | VerifyNoticeFacts;
 export { countryName, formatTime, isKnownCountry, maskIp } from './format';
 
 const catalogs: Record<Locale, Catalog> = { en, ko };
+const protection: Record<Locale, ProtectionCatalog> = { en: protectionEn, ko: protectionKo };
 
 function format(f: NoticeFacts, locale: Locale): Formatted {
   return {
@@ -24,6 +42,24 @@ export interface RenderedEmail {
   html: string;
 }
 
+function emailOf(blocks: Block[], subject: string, locale: Locale): RenderedEmail {
+  const text = blocks.map((b) => (typeof b === 'string' ? b : b.link)).join('\n\n') + '\n';
+  const body = blocks
+    .map((b) =>
+      typeof b === 'string'
+        ? `<p>${escapeHtml(b)}</p>`
+        : `<p><a href="${escapeHtml(b.link)}">${escapeHtml(b.link)}</a></p>`,
+    )
+    .join('\n');
+  const html = `<!doctype html>
+<html lang="${locale}"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>
+<body style="font-family: sans-serif; line-height: 1.5">
+${body}
+</body></html>
+`;
+  return { subject, text, html };
+}
+
 export function renderEmail(f: NoticeFacts, locale: Locale): RenderedEmail {
   const c = catalogs[locale];
   const x = format(f, locale);
@@ -35,22 +71,58 @@ export function renderEmail(f: NoticeFacts, locale: Locale): RenderedEmail {
     c.settings(f),
     c.signature,
   ];
-  const text = blocks.map((b) => (typeof b === 'string' ? b : b.link)).join('\n\n') + '\n';
-  const body = blocks
-    .map((b) =>
-      typeof b === 'string'
-        ? `<p>${escapeHtml(b)}</p>`
-        : `<p><a href="${escapeHtml(b.link)}">${escapeHtml(b.link)}</a></p>`,
-    )
-    .join('\n');
-  const subject = c.subject(f, x);
-  const html = `<!doctype html>
-<html lang="${locale}"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>
-<body style="font-family: sans-serif; line-height: 1.5">
-${body}
-</body></html>
-`;
-  return { subject, text, html };
+  return emailOf(blocks, c.subject(f, x), locale);
+}
+
+/** Country codes of a change as the locale names them. */
+function named(f: ChangeNoticeFacts, locale: Locale): ChangeNoticeFacts {
+  return {
+    ...f,
+    changes: f.changes.map((c) =>
+      c.field === 'trustedCountries'
+        ? {
+            ...c,
+            added: c.added.map((k) => countryName(k, locale)),
+            removed: c.removed.map((k) => countryName(k, locale)),
+          }
+        : c,
+    ),
+  };
+}
+
+export function renderChangeEmail(f: ChangeNoticeFacts, locale: Locale): RenderedEmail {
+  const c = catalogs[locale];
+  const p = protection[locale].change;
+  const g = named(f, locale);
+  const settings = c.settings(f);
+  const blocks: Block[] = [
+    c.greeting,
+    p.intro(g, formatTime(f.at, locale)),
+    ...g.changes.map((x) => `• ${p.line(x)}`),
+    ...p.advice,
+    settings,
+    c.signature,
+  ];
+  return emailOf(blocks, p.subject, locale);
+}
+
+export function renderChangeSms(f: ChangeNoticeFacts, locale: Locale): string {
+  return protection[locale].change.sms(f, formatTime(f.at, locale));
+}
+
+export function renderChangeInGame(f: ChangeNoticeFacts, locale: Locale): string {
+  return protection[locale].change.inGame(f, formatTime(f.at, locale));
+}
+
+export function renderVerifyEmail(f: VerifyNoticeFacts, locale: Locale): RenderedEmail {
+  const c = catalogs[locale];
+  const p = protection[locale].verify;
+  const expires = f.verify ? formatTime(f.verify.expiresAt, locale) : null;
+  return emailOf([c.greeting, ...p.body(f, expires), c.signature], p.subject, locale);
+}
+
+export function renderVerifySms(f: VerifyNoticeFacts, locale: Locale): string {
+  return protection[locale].verify.sms(f, f.verify ? formatTime(f.verify.expiresAt, locale) : null);
 }
 
 export function renderSms(f: NoticeFacts, locale: Locale): string {
@@ -67,9 +139,7 @@ export function renderKickMessage(reason: KickReason, locale: Locale): string {
   return catalogs[locale].kick[reason];
 }
 
-export function renderUnlockPage(view: UnlockPageView, locale: Locale): string {
-  const lockedAt = view.lockedAt ? formatTime(view.lockedAt, locale) : null;
-  const page = catalogs[locale].page(view, lockedAt);
+function pageOf(page: { title: string; body: string[]; button?: string }, locale: Locale): string {
   const paragraphs = page.body.map((p) => `<p>${escapeHtml(p)}</p>`).join('\n');
   // No action attribute: the form posts back to this very URL, token included, so the page
   // never has to echo the token into its HTML.
@@ -85,4 +155,14 @@ export function renderUnlockPage(view: UnlockPageView, locale: Locale): string {
 ${paragraphs}${form}
 </main></body></html>
 `;
+}
+
+export function renderUnlockPage(view: UnlockPageView, locale: Locale): string {
+  const lockedAt = view.lockedAt ? formatTime(view.lockedAt, locale) : null;
+  return pageOf(catalogs[locale].page(view, lockedAt), locale);
+}
+
+/** The confirmation page of a contact verification link (GET shows it, its button POSTs). */
+export function renderContactPage(view: ContactPageView, locale: Locale): string {
+  return pageOf(protection[locale].page(view), locale);
 }

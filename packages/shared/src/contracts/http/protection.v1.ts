@@ -11,12 +11,19 @@ export const protectionView = z.object({
   phone: z.string().nullable(),
   trustedCountries: z.array(countryCode),
   locale,
+  /**
+   * A replacement email/phone a player asked for, waiting for the link sent to it to be used;
+   * until then notices go to `email`/`phone`. Added after v1's first fields: absent from older
+   * servers' answers, so read a missing one as null.
+   */
+  pendingEmail: z.string().nullable().optional(),
+  pendingPhone: z.string().nullable().optional(),
   /** When the player (or support) last saved them; null while the account runs on the defaults. */
   updatedAt: isoTime.nullable(),
 });
 export type ProtectionView = z.infer<typeof protectionView>;
-/** What PUT takes. */
-export type Protection = Omit<ProtectionView, 'accountId' | 'updatedAt'>;
+/** What PUT takes (a pending contact is asked for by putting it in `email`/`phone`). */
+export type Protection = Omit<ProtectionView, 'accountId' | 'updatedAt' | 'pendingEmail' | 'pendingPhone'>;
 
 /** GET /v1/accounts/{accountId}/status. */
 export const lockStatus = z.object({
