@@ -3,7 +3,9 @@
  * <queue> is a work queue (ip-checker.login.succeeded) or its dead-letter queue.
  */
 import { parseArgs } from 'node:util';
+import { CONTROL_CHARS } from '../contracts/common';
 import {
+  type DeadLetter,
   countDeadLetters,
   listDeadLetters,
   purgeDeadLetters,
@@ -17,6 +19,39 @@ const USAGE = `usage: pnpm dlq <command> <queue> [--url amqp://…] [--limit N] 
   purge   delete every dead letter of that queue
   count   print how many dead letters there are
 The broker URL comes from --url, else AMQP_URL, else amqp://guest:guest@127.0.0.1:5672.`;
+
+// CONTROL_CHARS tests one character; replacing needs every match.
+const CONTROL_RUN = new RegExp(CONTROL_CHARS.source, 'g');
+const code = (c: string) => c.charCodeAt(0).toString(16).padStart(2, '0');
+
+/**
+ * Publisher-controlled text made safe for a terminal: a control character (an ESC that starts a
+ * terminal sequence, a CR that overwrites the line, a C1 CSI) is shown as `\xHH` instead of acting.
+ */
+export const printable = (text: string) => text.replace(CONTROL_RUN, (c) => `\\x${code(c)}`);
+
+/** One line per dead letter, every field printable. */
+export function formatList(letters: DeadLetter[]): string {
+  const lines = letters.map((l) =>
+    [l.failedAt ?? '-', l.messageId ?? '(no id)', l.type ?? '-', l.reason, l.error.slice(0, 160)]
+      .map(printable)
+      .join('  '),
+  );
+  return [...lines, `${letters.length} dead letter(s)`].join('\n') + '\n';
+}
+
+/**
+ * The letters as JSON. JSON.stringify escapes C0 controls but leaves U+007F–U+009F raw; those are
+ * escaped too (\u009b), so the output parses to the same values and no string acts on the terminal.
+ * Every newline left is the indentation's.
+ */
+export function formatJson(letters: DeadLetter[]): string {
+  return (
+    JSON.stringify(letters, null, 2).replace(CONTROL_RUN, (c) =>
+      c === '\n' ? c : `\\u${code(c).padStart(4, '0')}`,
+    ) + '\n'
+  );
+}
 
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -41,16 +76,7 @@ async function main(): Promise<number> {
     case 'show': {
       let letters = await listDeadLetters(url, queue, limit ?? 100, command === 'show' ? 1_000_000 : 200);
       if (values.id) letters = letters.filter((l) => values.id!.includes(l.messageId ?? ''));
-      if (values.json || command === 'show') {
-        process.stdout.write(JSON.stringify(letters, null, 2) + '\n');
-      } else {
-        for (const l of letters) {
-          process.stdout.write(
-            `${l.failedAt ?? '-'}  ${l.messageId ?? '(no id)'}  ${l.type ?? '-'}  ${l.reason}  ${l.error.slice(0, 160)}\n`,
-          );
-        }
-        process.stdout.write(`${letters.length} dead letter(s)\n`);
-      }
+      process.stdout.write(values.json || command === 'show' ? formatJson(letters) : formatList(letters));
       return 0;
     }
     case 'replay': {
@@ -65,15 +91,18 @@ async function main(): Promise<number> {
       process.stdout.write(`${await countDeadLetters(url, queue)}\n`);
       return 0;
     default:
-      process.stderr.write(`unknown command "${command}"\n${USAGE}\n`);
+      process.stderr.write(`unknown command "${printable(command)}"\n${USAGE}\n`);
       return 2;
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err) => {
-    process.stderr.write(`dlq: ${(err as Error).message}\n`);
-    process.exit(1);
-  },
-);
+if (require.main === module) {
+  main().then(
+    (exitCode) => process.exit(exitCode),
+    (err) => {
+      // A broker error can quote a queue or header name back.
+      process.stderr.write(`dlq: ${printable((err as Error).message)}\n`);
+      process.exit(1);
+    },
+  );
+}
