@@ -27,6 +27,11 @@ export const en = {
   tokenExpired: 'Your token has expired. Paste a new one.',
   tokenRejected: 'The server did not accept your token. Paste a new one.',
   tokenForgotten: 'The token was forgotten.',
+  tokenReplaceTitle: 'Switch to the token in this link?',
+  tokenReplaceBody:
+    'You are signed in as {current}. The link you opened would sign you in as {next} instead. If you did not expect this link, keep your current session.',
+  tokenReplaceAccept: 'Use the token in the link',
+  tokenReplaceKeep: 'Keep my current session',
 
   errorRequest: 'Request failed ({status}): {message}',
   errorForbidden: 'Not allowed: {message}',
@@ -175,6 +180,11 @@ export const ko: Catalogue = {
   tokenExpired: '토큰이 만료되었습니다. 새 토큰을 붙여 넣으세요.',
   tokenRejected: '서버가 토큰을 거부했습니다. 새 토큰을 붙여 넣으세요.',
   tokenForgotten: '토큰을 지웠습니다.',
+  tokenReplaceTitle: '이 링크의 토큰으로 바꿀까요?',
+  tokenReplaceBody:
+    '현재 {current}(으)로 로그인되어 있습니다. 방금 연 링크는 대신 {next}(으)로 로그인합니다. 예상하지 못한 링크라면 현재 세션을 유지하세요.',
+  tokenReplaceAccept: '링크의 토큰 사용',
+  tokenReplaceKeep: '현재 세션 유지',
 
   errorRequest: '요청에 실패했습니다({status}): {message}',
   errorForbidden: '허용되지 않음: {message}',

@@ -29,3 +29,21 @@ export const readStoredToken = (store: KeyValueStore) => store.getItem(TOKEN_STO
 export const storeToken = (store: KeyValueStore, token: string) =>
   store.setItem(TOKEN_STORAGE_KEY, token.trim());
 export const forgetToken = (store: KeyValueStore) => store.removeItem(TOKEN_STORAGE_KEY);
+
+/**
+ * What a page opened with a `#token=` link does, given the link's token (null: the link holds none
+ * that can be used) and the session's usable token:
+ * - `keep`: no link, a link with the session's own token, or an unusable link while signed in
+ *   (a broken or expired link does not end a working session);
+ * - `adopt`: nobody is signed in, so the link signs in (its problem, if any, is shown);
+ * - `ask`: a different token would replace a signed-in session. A link is easy to send to
+ *   someone else, so the player confirms before acting under another account's token.
+ */
+export type LinkDecision = 'keep' | 'adopt' | 'ask';
+
+export function decideLinkToken(link: { token: string | null } | null, session: string | null): LinkDecision {
+  if (!link) return 'keep';
+  if (!session) return 'adopt';
+  if (!link.token || link.token.trim() === session.trim()) return 'keep';
+  return 'ask';
+}

@@ -1,6 +1,7 @@
 import { decodeToken, hasSupportRole, isExpired } from '../../client/lib/jwt';
 import {
   KeyValueStore,
+  decideLinkToken,
   forgetToken,
   fragmentWithoutToken,
   readStoredToken,
@@ -70,5 +71,26 @@ describe('where the token comes from', () => {
     expect(readStoredToken(store)).toBe('abc.def.ghi');
     forgetToken(store);
     expect(readStoredToken(store)).toBeNull();
+  });
+});
+
+describe('a #token= link while signed in', () => {
+  const signedIn = 'aaa.bbb.ccc';
+  const other = 'ddd.eee.fff';
+
+  test('when a link carries a different token than the signed-in one, then the page asks before replacing the session', () => {
+    expect(decideLinkToken({ token: other }, signedIn)).toBe('ask');
+  });
+
+  test('when nobody is signed in, then the link signs in, even one whose token cannot be used (its problem is shown)', () => {
+    expect(decideLinkToken({ token: other }, null)).toBe('adopt');
+    expect(decideLinkToken({ token: null }, null)).toBe('adopt');
+  });
+
+  test('when the link carries the session own token, an unusable one, or there is no link, then the session stays without a question', () => {
+    expect(decideLinkToken({ token: ` ${signedIn}\n` }, signedIn)).toBe('keep');
+    expect(decideLinkToken({ token: null }, signedIn)).toBe('keep');
+    expect(decideLinkToken(null, signedIn)).toBe('keep');
+    expect(decideLinkToken(null, null)).toBe('keep');
   });
 });
