@@ -6,7 +6,7 @@
 import { prettyFactory } from 'pino-pretty';
 import jwt from 'jsonwebtoken';
 import { migrateAll } from '@account-security/shared';
-import { SERVICES, WEB, devAuthSecret, portOf, startSuite } from './suite';
+import { SERVICES, WEB, adminPortOf, devAuthSecret, portOf, startSuite } from './suite';
 
 const COLORS = ['\x1b[36m', '\x1b[35m', '\x1b[33m', '\x1b[32m'];
 const RESET = '\x1b[0m';
@@ -51,6 +51,12 @@ async function main() {
       ALL.find((d) => d.name === name)!,
       env,
     )}`;
+  // The operator listeners stay on loopback (ADMIN_HOST): printed as the address to use here.
+  const adminUrl = (name: string) =>
+    `http://127.0.0.1:${adminPortOf(
+      ALL.find((d) => d.name === name)!,
+      env,
+    )}`;
   env.LOGIN_HISTORY_URL ??= url('login-history');
   env.ACCOUNT_GUARD_URL ??= url('account-guard');
 
@@ -77,9 +83,10 @@ async function main() {
   }
 
   console.log('\nThe suite is ready:');
-  for (const def of SERVICES)
-    console.log(`  ${def.name.padEnd(width)}  ${url(def.name)}  (/readyz, /metrics)`);
+  for (const def of SERVICES) console.log(`  ${def.name.padEnd(width)}  ${url(def.name)}  (API, /readyz)`);
   console.log(`  ${'web'.padEnd(width)}  ${url('web')}  (player page; support console at /support)`);
+  console.log('\nOperator ports (/metrics, /healthz, /readyz; loopback only):');
+  for (const def of ALL) console.log(`  ${def.name.padEnd(width)}  ${adminUrl(def.name)}/metrics`);
   if (devSecret) {
     const sign = (sub: string, roles: string[]) =>
       jwt.sign({ roles }, env.AUTH_JWT_SECRET!, { subject: sub, expiresIn: '7d', algorithm: 'HS256' });

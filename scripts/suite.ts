@@ -35,6 +35,11 @@ export function portOf(def: ServiceDef, env: NodeJS.ProcessEnv): number {
   return Number(env[envPrefix(def.name) + 'PORT'] ?? def.port);
 }
 
+/** Its operator port (/metrics): the prefixed ADMIN_PORT, else the service's own default, PORT + 100. */
+export function adminPortOf(def: ServiceDef, env: NodeJS.ProcessEnv, port = portOf(def, env)): number {
+  return Number(env[envPrefix(def.name) + 'ADMIN_PORT'] ?? port + 100);
+}
+
 /** A port nobody listens on right now (for tests that run beside a developer's `pnpm start`). */
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -59,6 +64,8 @@ export function devAuthSecret(): string {
 export interface RunningProcess {
   def: ServiceDef;
   port: number;
+  /** The operator listener (127.0.0.1): /metrics, /healthz, /readyz. */
+  adminPort: number;
   child: ChildProcess;
   exited: Promise<number | null>;
 }
@@ -89,6 +96,7 @@ export function spawnService(
   def: ServiceDef,
   opts: SuiteOptions,
   port = portOf(def, opts.env),
+  adminPort = adminPortOf(def, opts.env, port),
 ): RunningProcess {
   // `node --require <tsx hook>`, not the tsx CLI: the CLI runs the program in a child process, so
   // a SIGKILL would hit only the wrapper and leave the service running as an orphan.
@@ -97,7 +105,11 @@ export function spawnService(
     [...serviceNodeArgs(opts.env, def), '--require', REGISTER, path.join(ROOT, def.entry)],
     {
       cwd: ROOT,
-      env: { ...opts.env, [envPrefix(def.name) + 'PORT']: String(port) },
+      env: {
+        ...opts.env,
+        [envPrefix(def.name) + 'PORT']: String(port),
+        [envPrefix(def.name) + 'ADMIN_PORT']: String(adminPort),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
@@ -105,7 +117,7 @@ export function spawnService(
     createInterface({ input: child[stream]! }).on('line', (line) => opts.onLine?.(def.name, line, stream));
   }
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { def, port, child, exited };
+  return { def, port, adminPort, child, exited };
 }
 
 export async function waitReady(p: RunningProcess, timeoutMs = 60000): Promise<void> {
@@ -143,6 +155,8 @@ export async function stopProcess(
 export interface Suite {
   processes: Map<string, RunningProcess>;
   url(service: string): string;
+  /** The service's operator address, where its /metrics is. */
+  adminUrl(service: string): string;
   stop(): Promise<void>;
   /** Kills a service (default SIGKILL) and starts it again on the same port. */
   restart(service: string, signal?: NodeJS.Signals): Promise<void>;
@@ -161,13 +175,14 @@ export async function startSuite(opts: SuiteOptions): Promise<Suite> {
   return {
     processes,
     url: (service) => `http://127.0.0.1:${processes.get(service)!.port}`,
+    adminUrl: (service) => `http://127.0.0.1:${processes.get(service)!.adminPort}`,
     stop: async () => {
       await Promise.all([...processes.values()].map((p) => stopProcess(p)));
     },
     restart: async (service, signal = 'SIGKILL') => {
       const old = processes.get(service)!;
       await stopProcess(old, signal);
-      const fresh = spawnService(old.def, opts, old.port);
+      const fresh = spawnService(old.def, opts, old.port, old.adminPort);
       processes.set(service, fresh);
       await waitReady(fresh, opts.readyTimeoutMs);
     },

@@ -293,6 +293,11 @@ async function suiteRun(vhostUrl: string, runId: string) {
     IP_CHECKER_PORT: String(await freePort()),
     LOGIN_HISTORY_PORT: String(await freePort()),
     ACCOUNT_GUARD_PORT: String(await freePort()),
+    IP_CHECKER_ADMIN_PORT: String(await freePort()),
+    LOGIN_HISTORY_ADMIN_PORT: String(await freePort()),
+    ACCOUNT_GUARD_ADMIN_PORT: String(await freePort()),
+    // Setting up the policy accounts is some 400 requests of one support token within seconds.
+    AUTH_RATE_LIMIT_PER_MINUTE: '1000000',
   };
   for (const k of ['SMTP_URL', 'MAIL_FROM', 'TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM'])
     delete env[k];
@@ -356,7 +361,7 @@ async function suiteRun(vhostUrl: string, runId: string) {
         `suite: ${fixedRate}/s → ${r.sustained ? 'sustained' : 'backlog grew'}; p50 ${r.p50.toFixed(1)} p95 ${r.p95.toFixed(1)} p99 ${r.p99.toFixed(1)} ms`,
       );
       for (const d of SERVICES) {
-        const text = await (await fetch(`${s.url(d.name)}/metrics`)).text();
+        const text = await (await fetch(`${s.adminUrl(d.name)}/metrics`)).text();
         for (const line of text
           .split('\n')
           .filter((l) =>

@@ -80,6 +80,7 @@ async function scenario(
           def,
           { env: h.env, onLine: (svc, line) => h.logs.push(`${svc}#2 | ${line}`) },
           await freePort(),
+          await freePort(),
         );
         ctx.extra.push(p);
         await waitReady(p);

@@ -75,6 +75,11 @@ export async function startHarness(label: string, extraEnv: Record<string, strin
     IP_CHECKER_PORT: String(await freePort()),
     LOGIN_HISTORY_PORT: String(await freePort()),
     ACCOUNT_GUARD_PORT: String(guardPort),
+    IP_CHECKER_ADMIN_PORT: String(await freePort()),
+    LOGIN_HISTORY_ADMIN_PORT: String(await freePort()),
+    ACCOUNT_GUARD_ADMIN_PORT: String(await freePort()),
+    // One support token drives a whole scenario; the per-subject limit is tested on its own.
+    AUTH_RATE_LIMIT_PER_MINUTE: '1000000',
     PUBLIC_URL: `http://127.0.0.1:${guardPort}`,
     SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
     MAIL_FROM: 'security@example.test',

@@ -6,6 +6,9 @@ import { commonConfigShape, env, loadConfig } from '@account-security/shared';
  */
 export const webConfigShape = {
   PORT: env.int(0, 65535).default(3004),
+  /** The operator listener (/metrics, /healthz, /readyz); default PORT + 100 (3104), 0 = any free port. */
+  ADMIN_PORT: env.int(0, 65535).optional(),
+  ADMIN_HOST: env.string().default('127.0.0.1'),
   LOG_LEVEL: commonConfigShape.LOG_LEVEL,
   LOGIN_HISTORY_URL: env.url(/^https?:$/).default('http://127.0.0.1:3002'),
   ACCOUNT_GUARD_URL: env.url(/^https?:$/).default('http://127.0.0.1:3003'),

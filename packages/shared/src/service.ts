@@ -6,7 +6,15 @@ import { createMetrics, Metrics } from './metrics';
 import { Broker, connectBroker, queueArgumentsCheck } from './messaging/broker';
 import { Consumer, ConsumerSpec, startConsumer } from './messaging/consumer';
 import type { WorkQueue } from './messaging/topology';
-import { beginClose, createHttpApp, ReadinessCheck } from './http/app';
+import {
+  adminPortFor,
+  beginClose,
+  cachedReadiness,
+  createAdminApp,
+  createHttpApp,
+  listen,
+  ReadinessCheck,
+} from './http/app';
 import {
   DEFAULT_MAX_TOKEN_AGE_SECONDS,
   TokenVerifier,
@@ -15,7 +23,18 @@ import {
 } from './http/auth';
 import type { z } from 'zod';
 
-const common = { ...commonConfigShape, PORT: env.int(0, 65535) };
+const common = {
+  ...commonConfigShape,
+  PORT: env.int(0, 65535),
+  /** The operator listener (/metrics, /healthz, /readyz); default PORT + 100, 0 = any free port. */
+  ADMIN_PORT: env.int(0, 65535).optional(),
+  /** Interface of the operator listener: loopback unless the deployment's network is private. */
+  ADMIN_HOST: env.string().default('127.0.0.1'),
+  /** Requests a minute one token subject (`sub`) may make on the authenticated routes. */
+  AUTH_RATE_LIMIT_PER_MINUTE: env.int(1, 1_000_000).default(120),
+  /** The same for `service` tokens (login servers checking lock status at every login). */
+  AUTH_SERVICE_RATE_LIMIT_PER_MINUTE: env.int(1, 100_000_000).default(60_000),
+};
 export type CommonConfig = z.infer<z.ZodObject<typeof common>>;
 
 /** Settings for a service that owns a Postgres database (SPEC §2). */
@@ -110,6 +129,9 @@ export interface RunningService {
   name: string;
   port: number;
   server: Server;
+  /** The operator listener's port (ADMIN_PORT): /metrics, /healthz, /readyz. */
+  adminPort: number;
+  adminServer: Server;
   broker: Broker;
   consumers: Consumer[];
   logger: Logger;
@@ -129,6 +151,8 @@ export async function startService<C extends CommonConfig>(opts: {
   setup: (rt: Runtime<C>) => Promise<ServiceParts>;
 }): Promise<RunningService> {
   const { name, config } = opts;
+  // Before anything connects: a clash of PORT and ADMIN_PORT is a configuration error.
+  const adminPortWanted = adminPortFor(config.PORT, config.ADMIN_PORT);
   const logger = opts.logger ?? createLogger(name, config.LOG_LEVEL);
   const metrics = createMetrics(name);
   const broker = connectBroker({
@@ -153,32 +177,41 @@ export async function startService<C extends CommonConfig>(opts: {
     throw err;
   }
   const consumers = parts.consumers.map((spec) => startConsumer(broker, spec));
+  const probe = cachedReadiness([
+    {
+      name: 'broker',
+      check: () => {
+        if (!broker.isConnected()) throw new Error('not connected to RabbitMQ');
+        const idle = consumers.filter((c) => !c.isConnected()).map((c) => c.queue);
+        if (idle.length) throw new Error(`not consuming ${idle.join(', ')}`);
+      },
+    },
+    queueArgumentsCheck(broker),
+    ...(parts.readiness ?? []),
+  ]);
   const app = createHttpApp({
     logger,
-    metrics,
+    probe,
     info: parts.info,
     trustProxy: config.TRUST_PROXY,
+    authRateLimitPerMinute: config.AUTH_RATE_LIMIT_PER_MINUTE,
+    authServiceRateLimitPerMinute: config.AUTH_SERVICE_RATE_LIMIT_PER_MINUTE,
     routes: parts.routes ?? (() => undefined),
     domainStatuses: parts.domainStatuses,
-    readiness: [
-      {
-        name: 'broker',
-        check: () => {
-          if (!broker.isConnected()) throw new Error('not connected to RabbitMQ');
-          const idle = consumers.filter((c) => !c.isConnected()).map((c) => c.queue);
-          if (idle.length) throw new Error(`not consuming ${idle.join(', ')}`);
-        },
-      },
-      queueArgumentsCheck(broker),
-      ...(parts.readiness ?? []),
-    ],
   });
+  const admin = createAdminApp({ metrics, probe, info: parts.info });
   let server: Server;
+  let port: number;
+  let adminServer: Server;
+  let adminPort: number;
   try {
-    server = await new Promise<Server>((resolve, reject) => {
-      // Express 5 hands a listen error (port taken) to this callback rather than emitting it.
-      const s = app.listen(config.PORT, (err?: Error) => (err ? reject(err) : resolve(s)));
-    });
+    ({ server, port } = await listen(app, config.PORT));
+    try {
+      ({ server: adminServer, port: adminPort } = await listen(admin, adminPortWanted, config.ADMIN_HOST));
+    } catch (err) {
+      server.close();
+      throw err;
+    }
   } catch (err) {
     // Port taken or similar: undo what started so nothing keeps running behind the error.
     await Promise.all(consumers.map((c) => c.stop(0)));
@@ -186,15 +219,18 @@ export async function startService<C extends CommonConfig>(opts: {
     await parts.close?.().catch(() => undefined);
     throw err;
   }
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.PORT;
-  logger.info({ port, broker: redactUrl(config.AMQP_URL) }, `${name} started`);
+  logger.info(
+    { port, adminPort, adminHost: config.ADMIN_HOST, broker: redactUrl(config.AMQP_URL) },
+    `${name} started`,
+  );
 
   let stopping: Promise<void> | undefined;
   return {
     name,
     port,
     server,
+    adminPort,
+    adminServer,
     broker,
     consumers,
     logger,
@@ -208,6 +244,10 @@ export async function startService<C extends CommonConfig>(opts: {
         await parts.close?.();
         cut();
         await closed;
+        // Closed last: metrics stay readable while the consumers drain.
+        const admin = beginClose(adminServer);
+        admin.cut();
+        await admin.closed;
         logger.info('stopped');
       })()),
   };

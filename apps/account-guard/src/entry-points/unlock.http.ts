@@ -1,11 +1,11 @@
 import { DomainError, HttpError, parseInput } from '@account-security/shared';
 import type { Express, Request, Response } from 'express';
-import rateLimit from 'express-rate-limit';
 import type { AppContext } from '../application/context';
 import { inspectUnlockToken, localeOfAccount, pageStateOf, redeemUnlockToken } from '../application/unlock';
 import { UnlockPageView, renderUnlockPage } from '../domain/templates';
 import type { Locale } from '../domain/types';
 import { tokenParams } from './request-schemas';
+import { unlockRateLimits } from './unlock-rate-limit';
 
 const PAGE_STATUS: Record<UnlockPageView['state'], number> = {
   confirm: 200,
@@ -32,29 +32,23 @@ function sendPage(res: Response, view: UnlockPageView, locale: Locale): void {
 /**
  * The player's one-time unlock link: GET shows a confirmation page (reading only, so link
  * scanners in mail systems spend nothing), its button POSTs back to the same URL. Both are
- * rate-limited per client address; only failed attempts count, so guessing is throttled while
- * a player with a good link never is. Browsers get pages for refusals too; JSON clients get the
- * shared error middleware's answer.
+ * rate-limited on failures only: unknown tokens per client address, a real token's refusals per
+ * token and address (see unlockRateLimits), so guessing is stopped while a player with a good
+ * link never is, even behind an address shared with the guesser. Browsers get pages for
+ * refusals too; JSON clients get the shared error middleware's answer.
  */
 export function registerUnlockRoutes(app: Express, ctx: AppContext): void {
   const { config } = ctx;
-  const limiter = rateLimit({
-    windowMs: config.UNLOCK_RATE_WINDOW_MINUTES * 60_000,
-    limit: config.UNLOCK_RATE_LIMIT,
-    skipSuccessfulRequests: true,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    handler: (req, res, next) => {
-      res.set('Cache-Control', 'no-store');
-      if (req.method === 'GET' || wantsHtml(req)) {
-        sendPage(res, { state: 'rate_limited' }, requestLocale(req, config.DEFAULT_LOCALE));
-        return;
-      }
-      next(new HttpError(429, 'RATE_LIMITED', 'too many failed unlock attempts; try again later'));
-    },
+  const limiter = unlockRateLimits(ctx, (req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    if (req.method === 'GET' || wantsHtml(req)) {
+      sendPage(res, { state: 'rate_limited' }, requestLocale(req, config.DEFAULT_LOCALE));
+      return;
+    }
+    next(new HttpError(429, 'RATE_LIMITED', 'too many failed unlock attempts; try again later'));
   });
 
-  app.get('/v1/unlock/:token', limiter, async (req, res) => {
+  app.get('/v1/unlock/:token', ...limiter, async (req, res) => {
     const { token } = parseInput(tokenParams, req.params, 'params');
     res.set('Cache-Control', 'no-store');
     const found = await inspectUnlockToken(ctx, token);
@@ -62,7 +56,7 @@ export function registerUnlockRoutes(app: Express, ctx: AppContext): void {
     sendPage(res, { state: found.state, accountId: found.accountId, lockedAt: found.lockedAt }, locale);
   });
 
-  app.post('/v1/unlock/:token', limiter, async (req, res) => {
+  app.post('/v1/unlock/:token', ...limiter, async (req, res) => {
     const { token } = parseInput(tokenParams, req.params, 'params');
     res.set('Cache-Control', 'no-store');
     const html = wantsHtml(req);

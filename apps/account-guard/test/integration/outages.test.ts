@@ -8,7 +8,7 @@ import { unlockTokenIn } from '../support/smtp';
 const emailOf = (acc: string) => `${acc}@players.example.test`;
 
 async function metric(h: Harness, name: string, labels: string[]): Promise<number> {
-  const text = await fetch(`http://127.0.0.1:${h.svc.port}/metrics`).then((r) => r.text());
+  const text = await fetch(`http://127.0.0.1:${h.svc.adminPort}/metrics`).then((r) => r.text());
   const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && labels.every((x) => l.includes(x)));
   return line ? Number(line.split(' ').pop()) : 0;
 }

@@ -167,7 +167,7 @@ describe('the protection settings API', () => {
       checks: { broker: 'ok', database: 'ok' },
       channels: { email: true, sms: true, in_game: true },
     });
-    const metrics = await h.http.get('/metrics');
+    const metrics = { text: await (await fetch(`http://127.0.0.1:${h.svc.adminPort}/metrics`)).text() };
     expect(metrics.text).toMatch(/account_guard_pending_actions/);
     expect(metrics.text).toMatch(
       /account_guard_assessments_total\{[^}]*verdict="suspicious"[^}]*policy="lock"/,

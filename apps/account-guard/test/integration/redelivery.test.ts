@@ -8,7 +8,7 @@ const emailOf = (acc: string) => `${acc}@players.example.test`;
 
 /** Deliveries of login.recorded this instance has handled and acked (from its /metrics). */
 async function handled(svc: RunningService): Promise<number> {
-  const text = await fetch(`http://127.0.0.1:${svc.port}/metrics`).then((r) => r.text());
+  const text = await fetch(`http://127.0.0.1:${svc.adminPort}/metrics`).then((r) => r.text());
   const line = text
     .split('\n')
     .find(

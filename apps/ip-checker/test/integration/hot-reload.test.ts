@@ -120,7 +120,7 @@ describe('ip-checker while its GeoIP database is replaced', () => {
     expect(countries.slice(180)).toEqual(new Array(TOTAL - 180).fill('JP'));
 
     expect(await listDeadLetters(vhost.url, 'ip-checker.login.succeeded')).toEqual([]);
-    const metrics = await fetch(`http://127.0.0.1:${svc.port}/metrics`).then((r) => r.text());
+    const metrics = await fetch(`http://127.0.0.1:${svc.adminPort}/metrics`).then((r) => r.text());
     expect(metrics).not.toMatch(/messages_retried_total\{[^}]*\} [1-9]/);
     expect(metrics).not.toMatch(/messages_dead_lettered_total\{[^}]*\} [1-9]/);
     expect(metrics).toMatch(

@@ -170,7 +170,7 @@ describe('ip-checker', () => {
         out.of(LOGIN_GEO_RESOLVED).some((m) => ['bad-ip', 'no-account'].includes(m.body.correlationid)),
       ).toBe(false);
 
-      const metrics = await fetch(url('/metrics')).then((r) => r.text());
+      const metrics = await fetch(`http://127.0.0.1:${svc.adminPort}/metrics`).then((r) => r.text());
       expect(metrics).toMatch(
         /messages_dead_lettered_total\{[^}]*queue="ip-checker\.login\.succeeded"[^}]*reason="invalid_data"[^}]*\} 2/,
       );

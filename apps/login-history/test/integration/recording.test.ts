@@ -175,7 +175,7 @@ describe('recording logins from login.geo-resolved', () => {
 
   test('when two service instances race on the same deliveries, then each login is stored once', async () => {
     const other = await h.startAnother();
-    const handledBefore = await handledCount(h.svc.port);
+    const handledBefore = await handledCount(h.svc.adminPort);
     const events = Array.from({ length: 40 }, (_, i) =>
       geoResolved({ accountId: `acc-race-${i % 4}`, country: i % 3 ? 'KR' : 'DE', time: minutesAgo(50 - i) }),
     );
@@ -184,7 +184,8 @@ describe('recording logins from login.geo-resolved', () => {
     await Promise.all([h.publish(...events), h.publish(...events), h.publish(...events)]);
     // Duplicates within one batch share one publish, so count settled deliveries instead.
     await waitUntil(
-      async () => (await handledCount(h.svc.port)) - handledBefore + (await handledCount(other.port)) >= 120,
+      async () =>
+        (await handledCount(h.svc.adminPort)) - handledBefore + (await handledCount(other.adminPort)) >= 120,
       20000,
       'all 120 deliveries handled',
     );
@@ -230,7 +231,7 @@ describe('recording logins from login.geo-resolved', () => {
       newCountry: true,
       previous: { country: 'KR', ip: '203.0.113.7', loggedInAt: before.time },
     });
-    const metrics = await fetch(`http://127.0.0.1:${h.svc.port}/metrics`).then((r) => r.text());
+    const metrics = await fetch(`http://127.0.0.1:${h.svc.adminPort}/metrics`).then((r) => r.text());
     expect(metrics).toMatch(
       /messages_retried_total\{[^}]*queue="login-history.login.geo-resolved"[^}]*\} [1-9]/,
     );
@@ -241,7 +242,7 @@ describe('recording logins from login.geo-resolved', () => {
     await sql`alter table logins add constraint refuse_poison check (client_platform <> 'poison')`.execute(
       h.database.db,
     );
-    const retriedBefore = await counter(h.svc.port, 'messages_retried_total');
+    const retriedBefore = await counter(h.svc.adminPort, 'messages_retried_total');
     const good = Array.from({ length: 6 }, (_, i) =>
       geoResolved({ accountId: `acc-batch-${i}`, country: 'KR', time: minutesAgo(5) }),
     );
@@ -268,7 +269,7 @@ describe('recording logins from login.geo-resolved', () => {
     });
     expect(dead.find((d) => d.messageId === poison.id)!.error).toMatch(/refuse_poison/);
     // Two retries (the test's RETRY_DELAYS_MS has two delays), all of them the poison's.
-    expect((await counter(h.svc.port, 'messages_retried_total')) - retriedBefore).toBe(2);
+    expect((await counter(h.svc.adminPort, 'messages_retried_total')) - retriedBefore).toBe(2);
     expect(h.recordedFor([poison.correlationid!])).toEqual([]);
     expect(await rowCount('acc-batch-0')).toBe(1);
     await sql`alter table logins drop constraint refuse_poison`.execute(h.database.db);

@@ -5,9 +5,24 @@ import { HttpError, Logger, ReadinessCheck } from '@account-security/shared';
 import type { WebConfig } from '../config';
 
 /**
- * Forwards `<mount>/v1/…` to a service, request and Authorization header as they came: the web
- * server holds no credentials and makes no access decisions of its own. Only the versioned API is
- * reachable this way, not the service's /metrics or /readyz.
+ * The services trust X-Forwarded-For from this server (it is their loopback or private-network
+ * proxy) and key their rate limits on it, so whatever a browser sent under that name must not get
+ * through: the upstream learns the address of the peer this server actually speaks to, and no
+ * client-made forwarding header (Forwarded, X-Real-IP, X-Forwarded-Host/Proto/Port) at all.
+ */
+function replaceForwardingHeaders(proxyReq: ClientRequest, req: Request): void {
+  for (const h of ['forwarded', 'x-real-ip', 'x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-port'])
+    proxyReq.removeHeader(h);
+  const peer = req.socket.remoteAddress;
+  if (peer) proxyReq.setHeader('x-forwarded-for', peer);
+  else proxyReq.removeHeader('x-forwarded-for');
+}
+
+/**
+ * Forwards `<mount>/v1/…` to a service, request and Authorization header as they came (forwarding
+ * headers excepted, see replaceForwardingHeaders): the web server holds no credentials and makes
+ * no access decisions of its own. Only the versioned API is reachable this way, not the service's
+ * readiness, and /metrics is not on the services' public port at all.
  */
 function upstreamProxy(name: string, target: string, timeoutMs: number, logger: Logger) {
   // A timed-out upstream request is destroyed and fails like a reset connection; remember which were timeouts.
@@ -25,6 +40,7 @@ function upstreamProxy(name: string, target: string, timeoutMs: number, logger: 
       // createHttpApp has already parsed JSON bodies; write them back out for the upstream.
       proxyReq: (proxyReq: ClientRequest, req: Request) => {
         proxyReq.once('timeout', () => timedOut.add(req));
+        replaceForwardingHeaders(proxyReq, req);
         fixRequestBody(proxyReq, req as IncomingMessage);
       },
       error: (err, req, res) => {

@@ -128,6 +128,9 @@ describe('the player page and the support console in a browser', () => {
       IP_CHECKER_PORT: String(await freePort()),
       LOGIN_HISTORY_PORT: String(await freePort()),
       ACCOUNT_GUARD_PORT: String(await freePort()),
+      IP_CHECKER_ADMIN_PORT: String(await freePort()),
+      LOGIN_HISTORY_ADMIN_PORT: String(await freePort()),
+      ACCOUNT_GUARD_ADMIN_PORT: String(await freePort()),
     };
     suite = await startSuite({
       env,

@@ -1,6 +1,6 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { signToken } from '@account-security/shared/testing';
+import { signToken, waitUntil } from '@account-security/shared/testing';
 import { WebProcess, startWeb } from '../support/web-process';
 
 interface Seen {
@@ -149,6 +149,50 @@ describe('the web server', () => {
     expect(((await res.json()) as any).error.code).toBe('UPSTREAM_TIMEOUT');
   });
 
+  test('when a browser sends its own forwarding headers, then the service gets the address of the connection instead', async () => {
+    const res = await fetch(`${web.url}/api/guard/v1/accounts/acc-1/status`, {
+      headers: {
+        authorization: `Bearer ${token}`,
+        'x-forwarded-for': '198.51.100.7, 10.0.0.1',
+        forwarded: 'for=198.51.100.7;proto=https',
+        'x-real-ip': '198.51.100.7',
+        'x-forwarded-host': 'evil.example',
+        'x-forwarded-proto': 'https',
+      },
+    });
+    expect(res.status).toBe(200);
+    const got = guard.seen.at(-1)!;
+    // This test talks to the web server over loopback, so that is the only address to pass on.
+    expect(got.headers['x-forwarded-for']).toMatch(/^(::ffff:)?127\.0\.0\.1$|^::1$/);
+    for (const h of ['forwarded', 'x-real-ip', 'x-forwarded-host', 'x-forwarded-proto'])
+      expect(got.headers[h]).toBeUndefined();
+    expect(got.headers.authorization).toBe(`Bearer ${token}`);
+  });
+
+  test('when a request without forwarding headers is proxied, then the service still learns the connection address', async () => {
+    await fetch(`${web.url}/api/history/v1/accounts/acc-1/logins`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(history.seen.at(-1)!.headers['x-forwarded-for']).toMatch(/^(::ffff:)?127\.0\.0\.1$|^::1$/);
+  });
+
+  test('when /metrics is asked for, then the public port answers 404 and the admin port the Prometheus text; /readyz answers on both', async () => {
+    const pub = await fetch(`${web.url}/metrics`);
+    expect(pub.status).toBe(404);
+    expect(await pub.json()).toEqual({ error: { code: 'NOT_FOUND', message: 'no such route' } });
+    const admin = await fetch(`${web.adminUrl}/metrics`);
+    expect(admin.status).toBe(200);
+    expect(admin.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+    expect(await admin.text()).toMatch(/^# HELP process_cpu_user_seconds_total /m);
+    for (const base of [web.url, web.adminUrl]) {
+      const ready = await fetch(`${base}/readyz`);
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toMatchObject({ status: 'ready', checks: { 'account-guard': 'ok' } });
+      expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    }
+    expect((await fetch(`${web.adminUrl}/`)).status).toBe(404);
+  });
+
   test('when a service is down, then its calls get a 502, /readyz names it and /healthz stays green', async () => {
     expect((await fetch(`${web.url}/readyz`)).status).toBe(200);
     await close(guard.server);
@@ -159,7 +203,13 @@ describe('the web server', () => {
     expect(await res.json()).toEqual({
       error: { code: 'UPSTREAM_UNAVAILABLE', message: 'account-guard is not reachable' },
     });
-    const ready = await fetch(`${web.url}/readyz`);
+    // Readiness is evaluated at most once a second; the next evaluation sees the service gone.
+    let ready!: Response;
+    await waitUntil(
+      async () => (ready = await fetch(`${web.url}/readyz`)).status !== 200,
+      5000,
+      '/readyz 503',
+    );
     expect(ready.status).toBe(503);
     const body = (await ready.json()) as any;
     expect(body.checks['login-history']).toBe('ok');

@@ -17,6 +17,8 @@ export const WEB_SERVICE: ServiceDef = { name: 'web', entry: 'apps/web/server/ma
 
 export interface WebProcess {
   url: string;
+  /** The operator listener: /metrics, /healthz, /readyz. */
+  adminUrl: string;
   process: RunningProcess;
   output: string[];
   stop(): Promise<void>;
@@ -27,9 +29,11 @@ export async function startWeb(
   opts: { waitFor?: 'ready' | 'alive'; timeoutMs?: number } = {},
 ): Promise<WebProcess> {
   const port = await freePort();
+  const adminPort = await freePort();
   const output: string[] = [];
-  const proc = spawnService(WEB_SERVICE, { env, onLine: (_s, line) => output.push(line) }, port);
+  const proc = spawnService(WEB_SERVICE, { env, onLine: (_s, line) => output.push(line) }, port, adminPort);
   const url = `http://127.0.0.1:${port}`;
+  const adminUrl = `http://127.0.0.1:${adminPort}`;
   const timeoutMs = opts.timeoutMs ?? 90_000;
   try {
     if (opts.waitFor === 'alive') {
@@ -53,5 +57,5 @@ export async function startWeb(
     await stopProcess(proc, 'SIGKILL');
     throw new Error(`${(err as Error).message}\n${output.join('\n')}`, { cause: err });
   }
-  return { url, process: proc, output, stop: async () => void (await stopProcess(proc)) };
+  return { url, adminUrl, process: proc, output, stop: async () => void (await stopProcess(proc)) };
 }

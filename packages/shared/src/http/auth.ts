@@ -9,6 +9,7 @@ import {
   type JWTVerifyGetKey,
 } from 'jose';
 import { forbidden, unauthorized } from './errors';
+import { subjectLimitExceeded } from './rate-limit';
 
 export interface Principal {
   sub: string;
@@ -213,13 +214,20 @@ export function createTokenVerifier(opts: AuthOptions): TokenVerifier {
   };
 }
 
-/** Express middleware: a valid Bearer token or 401. */
+/**
+ * Express middleware: a valid Bearer token or 401, then at most the app's per-subject budget
+ * (AUTH_RATE_LIMIT_PER_MINUTE requests a minute per `sub`, AUTH_SERVICE_RATE_LIMIT_PER_MINUTE
+ * for `service` tokens) or 429, so one stolen or runaway token cannot monopolise the service.
+ */
 export function requireAuth(verify: TokenVerifier) {
-  return async (req: Request, _res: Response, next: NextFunction) => {
+  return async (req: Request, res: Response, next: NextFunction) => {
     const header = req.headers.authorization ?? '';
     const m = /^Bearer ([A-Za-z0-9_\-.]{1,4096})$/.exec(header);
     if (!m) return next(unauthorized());
-    req.principal = await verify(m[1]!);
+    const principal = await verify(m[1]!);
+    const limited = subjectLimitExceeded(req, res, principal);
+    if (limited) return next(limited);
+    req.principal = principal;
     next();
   };
 }

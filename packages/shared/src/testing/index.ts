@@ -183,11 +183,15 @@ export function signToken(
   });
 }
 
-/** Base env for starting a service in tests: its own vhost and database, fast retries, random port. */
+/** Base env for starting a service in tests: its own vhost and database, fast retries, random ports. */
 export function testEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   return {
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     PORT: '0',
+    ADMIN_PORT: '0',
+    // A test file drives many requests through a handful of subjects (one support token for
+    // all); the per-subject limit has tests of its own that set it low.
+    AUTH_RATE_LIMIT_PER_MINUTE: '1000000',
     RETRY_DELAYS_MS: '200,400',
     AUTH_JWT_SECRET: TEST_JWT_SECRET,
     PUBLISH_TIMEOUT_MS: '10000',

@@ -94,7 +94,7 @@ describe('the shared messaging runtime', () => {
     expect(byId['bad-data']!.reason).toBe('invalid_data');
     expect(byId['bad-data']!.error).toMatch(/data\.ip/);
 
-    const metrics = await fetch(`http://127.0.0.1:${relay.svc.port}/metrics`).then((r) => r.text());
+    const metrics = await fetch(`http://127.0.0.1:${relay.svc.adminPort}/metrics`).then((r) => r.text());
     expect(metrics).toMatch(/messages_dead_lettered_total\{[^}]*reason="invalid_json"[^}]*\} 1/);
   });
 
