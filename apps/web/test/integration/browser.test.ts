@@ -490,6 +490,9 @@ describe('the player page and the support console in a browser', () => {
       await check();
 
       await page.goto(`${web!.url}/support?account=${LOCKED}#token=${supportToken}`);
+      // Signed in as the player, the support link asks before it replaces the session.
+      await page.getByRole('dialog').waitFor();
+      await page.getByRole('button', { name: 'Use the token in the link' }).click();
       await page.getByTestId('audit-trail').waitFor();
       await check();
       // The lookup works from the keyboard alone.
