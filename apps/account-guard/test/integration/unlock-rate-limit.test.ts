@@ -54,7 +54,7 @@ describe('the unlock rate limits', () => {
     const limited = await post(wrongToken(), shared);
     expect(limited.status).toBe(429);
     expect(limited.body.error.code).toBe('RATE_LIMITED');
-    expect(limited.headers['ratelimit']).toMatch(/^"unlock-guesses";r=0;t=\d+$/);
+    expect(limited.headers['ratelimit']).toMatch(/^"unlock-guesses"; r=0; t=\d+$/);
     // Malformed tokens and the page view of a guess are guesses too.
     expect((await post('abc', shared)).status).toBe(429);
     const page = await h.http.get(`/v1/unlock/${wrongToken()}`).set('X-Forwarded-For', shared);
