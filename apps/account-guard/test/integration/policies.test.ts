@@ -90,7 +90,7 @@ describe('account-guard carries out each protection policy (SPEC §4)', () => {
     expect(h.about('session.kick', acc)).toHaveLength(0);
     expect(h.about('account.locked', acc)).toHaveLength(0);
     expect((await statusOf(acc)).locked).toBe(false);
-    const audit = await h.audit(acc);
+    const audit = await h.loginAudit(acc);
     expect(
       audit
         .filter((a) => a.action === 'notification_sent')
@@ -366,6 +366,8 @@ describe('account-guard carries out each protection policy (SPEC §4)', () => {
       phone: null,
       trustedCountries: [],
       locale: 'en',
+      pendingEmail: null,
+      pendingPhone: null,
       updatedAt: null,
     });
   });

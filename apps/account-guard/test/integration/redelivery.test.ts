@@ -49,7 +49,7 @@ describe('exactly-once effects under at-least-once delivery', () => {
     expect(
       await db.selectFrom('unlock_token').selectAll().where('account_id', '=', acc).execute(),
     ).toHaveLength(2);
-    const actions = (await h.audit(acc)).map((a) => a.action).sort();
+    const actions = (await h.loginAudit(acc)).map((a) => a.action).sort();
     expect(actions).toEqual([
       'account_locked',
       'notification_sent',

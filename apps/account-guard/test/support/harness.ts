@@ -234,6 +234,13 @@ export class Harness {
       .execute();
   }
 
+  /** The audit trail without the notices of settings changes (those follow no login). */
+  async loginAudit(accountId: string) {
+    return (await this.audit(accountId)).filter(
+      (a) => !(a.action.startsWith('notification_') && a.login_id === null),
+    );
+  }
+
   async stop(): Promise<void> {
     await this.out?.close();
     for (const s of this.extra) await s.stop();

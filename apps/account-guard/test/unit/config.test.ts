@@ -30,6 +30,20 @@ describe('account-guard configuration', () => {
     expect(c.TWILIO_ACCOUNT_SID).toBeUndefined();
   });
 
+  test('when the step-up age and notice caps are left out or set, then they default to 10 min, 10 and 5 and take seconds or s/m/h', () => {
+    expect(loadAccountGuardConfig(SECRET)).toMatchObject({
+      STEP_UP_MAX_AGE: 600,
+      NOTIFY_MAX_PER_HOUR: 10,
+      SMS_MAX_PER_HOUR_PER_NUMBER: 5,
+    });
+    expect(loadAccountGuardConfig({ ...SECRET, STEP_UP_MAX_AGE: '45' }).STEP_UP_MAX_AGE).toBe(45);
+    expect(loadAccountGuardConfig({ ...SECRET, STEP_UP_MAX_AGE: '30s' }).STEP_UP_MAX_AGE).toBe(30);
+    expect(loadAccountGuardConfig({ ...SECRET, STEP_UP_MAX_AGE: '5m' }).STEP_UP_MAX_AGE).toBe(300);
+    expect(loadAccountGuardConfig({ ...SECRET, STEP_UP_MAX_AGE: '1h' }).STEP_UP_MAX_AGE).toBe(3600);
+    expect(errorOf({ ...SECRET, STEP_UP_MAX_AGE: 'ten minutes' }).message).toMatch(/STEP_UP_MAX_AGE/);
+    expect(errorOf({ ...SECRET, NOTIFY_MAX_PER_HOUR: '0' }).message).toMatch(/NOTIFY_MAX_PER_HOUR/);
+  });
+
   test('when ACCOUNT_GUARD_-prefixed variables are set, then they override the plain ones', () => {
     const c = loadAccountGuardConfig({
       ...SECRET,
