@@ -63,7 +63,7 @@ export interface QueueDeclarer {
 
 /** `PRECONDITION_FAILED - inequivalent arg 'x-…' for queue '…' in vhost '…': received … but current is …` */
 function differenceOf(err: Error): string {
-  const m = /inequivalent arg '([^']+)'[^:]*: (.*)$/.exec(err.message);
+  const m = /inequivalent arg '([^']+)'[^:]*: (.*?)"?$/.exec(err.message);
   return m ? `argument ${m[1]}: ${m[2]}` : err.message;
 }
 

@@ -109,10 +109,23 @@ describe('the shared runtime under broker and process faults', () => {
     }
   });
 
-  test('when a queue already exists with other arguments, then the service warns and uses it as it is', async () => {
+  const readyz = async (port: number) => {
+    const res = await fetch(`http://127.0.0.1:${port}/readyz`);
+    return { status: res.status, checks: ((await res.json()) as { checks: Record<string, string> }).checks };
+  };
+
+  test('when the work queue exists with other arguments, then /readyz fails naming it and what differs, messages still flow, and it is ready again once the queue is replaced', async () => {
     const conn = await amqplib.connect(vhost.url);
     const ch = await conn.createChannel();
-    await ch.assertQueue('relay.login.succeeded', { durable: true, arguments: { 'x-queue-type': 'quorum' } });
+    // The arguments an older version declared: dead-lettering through the default exchange.
+    await ch.assertQueue('relay.login.succeeded', {
+      durable: true,
+      arguments: {
+        'x-queue-type': 'quorum',
+        'x-dead-letter-exchange': '',
+        'x-dead-letter-routing-key': 'relay.login.succeeded.dead-letter',
+      },
+    });
     await conn.close();
     const relay = await startRelay(testEnv({ AMQP_URL: vhost.url, RELAY_SOURCE: 'relay' }));
     try {
@@ -120,6 +133,49 @@ describe('the shared runtime under broker and process faults', () => {
       const e = login('pc');
       await publishRaw(vhost.url, EVENTS_EXCHANGE, LOGIN_SUCCEEDED, e);
       await waitUntil(() => relay.handled.includes(e.id), 20000, 'handled');
+      const before = await readyz(relay.svc.port);
+      expect(before.status).toBe(503);
+      expect(before.checks.queues).toMatch(
+        /^queue relay\.login\.succeeded exists with other arguments \(argument x-dead-letter-exchange: received 'relay\.retry' but current is ''\); drain and delete it$/,
+      );
+      expect(before.checks.broker).toBe('ok');
+
+      const admin = await amqplib.connect(vhost.url);
+      await (await admin.createChannel()).deleteQueue('relay.login.succeeded');
+      await admin.close();
+      await waitUntil(async () => (await readyz(relay.svc.port)).status === 200, 20000, 'ready again');
+      const after = login('pc', 1);
+      await publishRaw(vhost.url, EVENTS_EXCHANGE, LOGIN_SUCCEEDED, after);
+      await waitUntil(() => relay.handled.includes(after.id), 20000, 'handled on the new queue');
+    } finally {
+      await relay.svc.stop();
+    }
+  });
+
+  test('when a delay queue of an older version exists, then /readyz names it, and a failing message is still retried through it and handled', async () => {
+    const conn = await amqplib.connect(vhost.url);
+    const ch = await conn.createChannel();
+    await ch.assertQueue('relay.login.succeeded.retry.200ms', {
+      durable: true,
+      arguments: {
+        'x-queue-type': 'quorum',
+        'x-message-ttl': 200,
+        'x-dead-letter-exchange': '',
+        'x-dead-letter-routing-key': 'relay.login.succeeded',
+      },
+    });
+    await conn.close();
+    const relay = await startRelay(testEnv({ AMQP_URL: vhost.url, RELAY_SOURCE: 'relay' }));
+    try {
+      await waitUntil(() => relay.svc.consumers.every((c) => c.isConnected()), 20000, 'consuming');
+      const { status, checks } = await readyz(relay.svc.port);
+      expect(status).toBe(503);
+      expect(checks.queues).toMatch(
+        /^queue relay\.login\.succeeded\.retry\.200ms exists with other arguments/,
+      );
+      const e = login('flaky');
+      await publishRaw(vhost.url, EVENTS_EXCHANGE, LOGIN_SUCCEEDED, e);
+      await waitUntil(() => relay.handled.includes(e.id), 20000, 'handled after the retry');
     } finally {
       await relay.svc.stop();
     }
