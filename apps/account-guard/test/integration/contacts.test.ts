@@ -206,6 +206,8 @@ describe('protection changes an intruder cannot hide (SPEC §8)', () => {
       20000,
       'the lock notice',
     );
+    // The server has the mail a moment before the row says so.
+    await h.settled();
     const [row] = await h.db.db
       .selectFrom('login_action')
       .select((eb) => eb.fn.countAll<string>().as('n'))
