@@ -85,7 +85,9 @@ async function main() {
   console.log('\nThe suite is ready:');
   for (const def of SERVICES) console.log(`  ${def.name.padEnd(width)}  ${url(def.name)}  (API, /readyz)`);
   console.log(`  ${'web'.padEnd(width)}  ${url('web')}  (player page; support console at /support)`);
-  console.log('\nOperator ports (/metrics, /healthz, /readyz; loopback only):');
+  console.log(
+    `\nOperator ports (/metrics, /healthz, /readyz; on ${env.ADMIN_HOST ?? '127.0.0.1'}, ADMIN_HOST):`,
+  );
   for (const def of ALL) console.log(`  ${def.name.padEnd(width)}  ${adminUrl(def.name)}/metrics`);
   if (devSecret) {
     const sign = (sub: string, roles: string[]) =>
