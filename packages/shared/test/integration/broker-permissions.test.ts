@@ -201,6 +201,34 @@ describe('broker users and their permissions (deploy/rabbitmq/definitions.json)'
     expect(await publishAttempt(guard, EVENTS_EXCHANGE, LOGIN_SUCCEEDED)).toMatch(REFUSED);
   });
 
+  test("when a message keeps crashing consumers past the delivery limit, then the broker dead-letters it through the service's own exchange", async () => {
+    const queue = QUEUES['account-guard'].name;
+    const e = { id: 'crash-1', type: LOGIN_RECORDED };
+    await publishAttempt(vhost.url, EVENTS_EXCHANGE, LOGIN_RECORDED, props(e, 'guest'), e);
+    const conn = await amqplib.connect(urlAs('account-guard', vhost.name));
+    try {
+      const ch = await conn.createChannel();
+      // A consumer that dies on the message: delivered and returned, over and over.
+      for (let i = 0; i <= 20; i++) {
+        let m: amqplib.GetMessage | false = false;
+        await waitUntil(async () => (m = await ch.get(queue)) !== false, 5000, `delivery ${i + 1}`);
+        ch.nack(m as unknown as amqplib.GetMessage, false, true);
+      }
+      let dead: amqplib.GetMessage | false = false;
+      await waitUntil(
+        async () => (dead = await ch.get(`${queue}.dead-letter`)) !== false,
+        5000,
+        'dead letter',
+      );
+      const letter = dead as unknown as amqplib.GetMessage;
+      expect(letter.fields.exchange).toBe('account-guard.retry');
+      expect(letter.properties.headers?.['x-first-death-reason']).toBe('delivery_limit');
+      ch.ack(letter);
+    } finally {
+      await conn.close();
+    }
+  });
+
   test('when broker:setup runs without a password in the environment, then it stops with one line naming the variable; with all of them it applies the file again', async () => {
     const run = async (env: Record<string, string>) => {
       const child = spawn(process.execPath, ['--import', 'tsx', SETUP_CLI, '--vhost', vhost.name], {
