@@ -1,10 +1,14 @@
 import amqp, { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-manager';
 import type { Channel, ConfirmChannel, Options } from 'amqplib';
 import { EventOf, MessageType, exchangeFor } from '../contracts';
+
+export { brokerUserOf, publishProperties } from './properties';
+export { queueArgumentsCheck } from './readiness';
 import { redactUrl } from '../config';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
-import { attachInternals, internalsOf } from './internals';
+import { attachInternals } from './internals';
+import { brokerUserOf, publishProperties } from './properties';
 import {
   QueueDeclarer,
   QueueMismatch,
@@ -28,18 +32,6 @@ export interface BrokerOptions {
   recheckMs?: number;
 }
 
-/**
- * The user a connection to `url` authenticates as, which RabbitMQ requires in `user_id`
- * (amqplib logs in as guest when the URL names no user).
- */
-export function brokerUserOf(url: string): string {
-  try {
-    return decodeURIComponent(new URL(url).username) || 'guest';
-  } catch {
-    return 'guest';
-  }
-}
-
 /** The publisher surface services use; what only the consumer needs lives in ./internals. */
 export interface Broker {
   /** Resolves once the broker confirmed the message (persistent, on a confirm channel). */
@@ -51,18 +43,6 @@ export interface Broker {
   /** Connected, with the publish channel open. */
   isConnected(): boolean;
   close(): Promise<void>;
-}
-
-export function publishProperties<T extends MessageType>(event: EventOf<T>, appId: string): Options.Publish {
-  return {
-    contentType: 'application/cloudevents+json',
-    messageId: event.id,
-    type: event.type,
-    correlationId: event.correlationid,
-    timestamp: Math.floor(Date.parse(event.time) / 1000),
-    appId,
-    persistent: true,
-  };
 }
 
 export function connectBroker(opts: BrokerOptions): Broker {
@@ -294,24 +274,4 @@ export function connectBroker(opts: BrokerOptions): Broker {
     reconnectOnClose,
     forceReconnect,
   });
-}
-
-/**
- * Readiness: not ready while a queue has other arguments than this version declares (an older
- * version's queue, or a hostile re-declaration); the messages keep flowing through it meanwhile.
- */
-export function queueArgumentsCheck(broker: Broker): { name: string; check: () => void } {
-  const internals = internalsOf(broker);
-  return {
-    name: 'queues',
-    check: () => {
-      const found = internals.queueMismatches();
-      if (found.length === 0) return;
-      throw new Error(
-        found
-          .map((m) => `queue ${m.queue} exists with other arguments (${m.differs}); drain and delete it`)
-          .join('; '),
-      );
-    },
-  };
 }
