@@ -80,7 +80,10 @@ export const configShape = {
   TWILIO_FROM: twilioSender.optional(),
   TWILIO_TIMEOUT_MS: env.int(1000, 300000).default(15000),
   UNLOCK_TOKEN_TTL_MINUTES: env.int(1, 60 * 24 * 30).default(60 * 24),
-  /** Failed unlock-link requests one client IP may make per window before getting 429. */
+  /**
+   * Refused one-time-link requests per window before 429: unknown tokens per client address, and
+   * a real token's refusals per token and address (so a guesser cannot block a real link).
+   */
   UNLOCK_RATE_LIMIT: env.int(1, 100000).default(10),
   UNLOCK_RATE_WINDOW_MINUTES: env.int(1, 24 * 60).default(15),
   /** Poll interval of the notification outbox, and the first retry delay after a failed delivery. */

@@ -1,6 +1,5 @@
 import { DomainError, HttpError, parseInput } from '@account-security/shared';
 import type { Express, Request, Response } from 'express';
-import rateLimit from 'express-rate-limit';
 import {
   contactLocaleOf,
   contactPageStateOf,
@@ -11,6 +10,9 @@ import type { AppContext } from '../application/context';
 import { ContactPageView, renderContactPage } from '../domain/templates';
 import type { Locale } from '../domain/types';
 import { tokenParams } from './request-schemas';
+import { oneTimeLinkRateLimits } from './unlock-rate-limit';
+import { findContactToken } from '../data-access/contact-token.repository';
+import { hashUnlockToken, isWellFormedUnlockToken } from '../domain/unlock-token';
 
 const PAGE_STATUS: Record<ContactPageView['state'], number> = {
   confirm: 200,
@@ -38,17 +40,19 @@ function sendPage(res: Response, view: ContactPageView, locale: Locale): void {
  * The verification link sent to a replacement email or phone, `{PUBLIC_URL}/v1/contacts/verify/{token}`
  * (SMS carries the same link): as with the unlock link, GET shows a confirmation page (reading
  * only, so mail scanners spend nothing) whose button POSTs back; JSON for API clients. Failed
- * attempts are limited with the unlock link's settings (its own counter).
+ * attempts are limited like the unlock link's (its settings, counters of its own).
  */
 export function registerContactRoutes(app: Express, ctx: AppContext): void {
   const { config } = ctx;
-  const limiter = rateLimit({
-    windowMs: config.UNLOCK_RATE_WINDOW_MINUTES * 60_000,
+  // The unlock link's two budgets (guesses per address, a real link's refusals per link and
+  // address), with its settings and counters of their own.
+  const limiter = oneTimeLinkRateLimits({
+    name: 'contact',
     limit: config.UNLOCK_RATE_LIMIT,
-    skipSuccessfulRequests: true,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    handler: (req, res, next) => {
+    windowMinutes: config.UNLOCK_RATE_WINDOW_MINUTES,
+    identify: (token) => (isWellFormedUnlockToken(token) ? hashUnlockToken(token) : undefined),
+    exists: async (hash) => (await findContactToken(ctx.db, hash)) !== undefined,
+    onLimited: (req, res, next) => {
       res.set('Cache-Control', 'no-store');
       if (req.method === 'GET' || wantsHtml(req)) {
         sendPage(res, { state: 'rate_limited' }, requestLocale(req, config.DEFAULT_LOCALE));
@@ -58,7 +62,7 @@ export function registerContactRoutes(app: Express, ctx: AppContext): void {
     },
   });
 
-  app.get('/v1/contacts/verify/:token', limiter, async (req, res) => {
+  app.get('/v1/contacts/verify/:token', ...limiter, async (req, res) => {
     const { token } = parseInput(tokenParams, req.params, 'params');
     res.set('Cache-Control', 'no-store');
     const found = await inspectContactToken(ctx, token);
@@ -66,7 +70,7 @@ export function registerContactRoutes(app: Express, ctx: AppContext): void {
     sendPage(res, view, locale ?? requestLocale(req, config.DEFAULT_LOCALE));
   });
 
-  app.post('/v1/contacts/verify/:token', limiter, async (req, res) => {
+  app.post('/v1/contacts/verify/:token', ...limiter, async (req, res) => {
     const { token } = parseInput(tokenParams, req.params, 'params');
     res.set('Cache-Control', 'no-store');
     const html = wantsHtml(req);
