@@ -91,9 +91,9 @@ async function main() {
   for (const def of ALL) console.log(`  ${def.name.padEnd(width)}  ${adminUrl(def.name)}/metrics`);
   if (devSecret) {
     const sign = (sub: string, roles: string[]) =>
-      jwt.sign({ roles }, env.AUTH_JWT_SECRET!, { subject: sub, expiresIn: '7d', algorithm: 'HS256' });
+      jwt.sign({ roles }, env.AUTH_JWT_SECRET!, { subject: sub, expiresIn: '24h', algorithm: 'HS256' });
     console.log(
-      '\nDevelopment JWT secret in .tmp/dev-auth-secret (set AUTH_JWT_SECRET or AUTH_JWKS_URL in production).',
+      '\nDevelopment JWT secret in .tmp/dev-auth-secret (set AUTH_JWT_SECRET or AUTH_JWKS_URL in production); these tokens last 24 h (AUTH_MAX_TOKEN_AGE): start again for new ones.',
     );
     const player = sign('acc-1', []);
     const support = sign('staff-1', ['support']);
