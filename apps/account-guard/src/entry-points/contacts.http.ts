@@ -1,5 +1,5 @@
 import { DomainError, HttpError, parseInput } from '@account-security/shared';
-import type { Express, Request, Response } from 'express';
+import type { Express, Response } from 'express';
 import {
   contactLocaleOf,
   contactPageStateOf,
@@ -9,6 +9,7 @@ import {
 import type { AppContext } from '../application/context';
 import { ContactPageView, renderContactPage } from '../domain/templates';
 import type { Locale } from '../domain/types';
+import { requestLocale, wantsHtml } from './pages';
 import { tokenParams } from './request-schemas';
 import { oneTimeLinkRateLimits } from './unlock-rate-limit';
 import { findContactToken } from '../data-access/contact-token.repository';
@@ -24,13 +25,6 @@ const PAGE_STATUS: Record<ContactPageView['state'], number> = {
   locked: 409,
   rate_limited: 429,
 };
-
-const wantsHtml = (req: Request) => req.accepts(['application/json', 'text/html']) === 'text/html';
-
-function requestLocale(req: Request, fallback: Locale): Locale {
-  const l = req.acceptsLanguages('en', 'ko');
-  return l === 'en' || l === 'ko' ? l : fallback;
-}
 
 function sendPage(res: Response, view: ContactPageView, locale: Locale): void {
   res.status(PAGE_STATUS[view.state]).type('html').send(renderContactPage(view, locale));

@@ -1,9 +1,10 @@
 import { DomainError, HttpError, parseInput } from '@account-security/shared';
-import type { Express, Request, Response } from 'express';
+import type { Express, Response } from 'express';
 import type { AppContext } from '../application/context';
 import { inspectUnlockToken, localeOfAccount, pageStateOf, redeemUnlockToken } from '../application/unlock';
 import { UnlockPageView, renderUnlockPage } from '../domain/templates';
 import type { Locale } from '../domain/types';
+import { requestLocale, wantsHtml } from './pages';
 import { tokenParams } from './request-schemas';
 import { unlockRateLimits } from './unlock-rate-limit';
 
@@ -16,14 +17,6 @@ const PAGE_STATUS: Record<UnlockPageView['state'], number> = {
   not_locked: 409,
   rate_limited: 429,
 };
-
-/** A browser's form post wants a page; API clients (Accept: application/json, or nothing) get JSON. */
-const wantsHtml = (req: Request) => req.accepts(['application/json', 'text/html']) === 'text/html';
-
-function requestLocale(req: Request, fallback: Locale): Locale {
-  const l = req.acceptsLanguages('en', 'ko');
-  return l === 'en' || l === 'ko' ? l : fallback;
-}
 
 function sendPage(res: Response, view: UnlockPageView, locale: Locale): void {
   res.status(PAGE_STATUS[view.state]).type('html').send(renderUnlockPage(view, locale));
