@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -213,6 +213,37 @@ describe('docker-compose.yml', () => {
         deps: [],
       });
     }
+  });
+
+  test('when the observability profile runs, then Prometheus and Grafana on loopback, with the rules, the scrape config and the dashboard from deploy/', async () => {
+    const { code, stdout } = await composeConfig(secretValues);
+    expect(code).toBe(0);
+    const config = parse(stdout);
+    for (const name of ['prometheus', 'grafana'])
+      expect(config.services[name].profiles).toEqual(['observability']);
+    expect(publishedPorts(config, ['prometheus', 'grafana'])).toEqual([
+      { service: 'prometheus', hostIp: '127.0.0.1', published: 9090 },
+      { service: 'grafana', hostIp: '127.0.0.1', published: 3000 },
+    ]);
+    const compose = parse(composeText);
+    const mounts: string[] = [...compose.services.prometheus.volumes, ...compose.services.grafana.volumes];
+    for (const m of mounts.filter((v) => v.startsWith('./')))
+      expect(existsSync(path.join(ROOT, m.split(':')[0]!))).toBe(true);
+    expect(mounts).toEqual(
+      expect.arrayContaining([
+        './deploy/prometheus/prometheus.yml:/etc/prometheus/prometheus.yml:ro',
+        './deploy/prometheus/alerts.yml:/etc/prometheus/alerts.yml:ro',
+        './deploy/grafana/provisioning:/etc/grafana/provisioning:ro',
+        './deploy/grafana/dashboards:/var/lib/grafana/dashboards:ro',
+      ]),
+    );
+    // No admin password to set or leak: anonymous read-only viewers, no login at all.
+    expect(compose.services.grafana.environment).toMatchObject({
+      GF_AUTH_ANONYMOUS_ENABLED: 'true',
+      GF_AUTH_ANONYMOUS_ORG_ROLE: 'Viewer',
+      GF_AUTH_DISABLE_LOGIN_FORM: 'true',
+      GF_AUTH_BASIC_ENABLED: 'false',
+    });
   });
 
   test('when RabbitMQ starts, then with the suite message limit and the management plugin from deploy/rabbitmq', () => {
