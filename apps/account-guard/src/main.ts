@@ -18,6 +18,7 @@ import { registerAccountRoutes } from './entry-points/account.http';
 import { LOGIN_RECORDED_QUEUE, loginRecordedConsumer } from './entry-points/login-recorded.consumer';
 import { registerContactRoutes } from './entry-points/contacts.http';
 import { registerUnlockRoutes } from './entry-points/unlock.http';
+import { accountGuardOpenApi } from './entry-points/openapi';
 
 /**
  * The composition root: config → dependencies (deps.ts; any given in `overrides` replace the
@@ -90,6 +91,7 @@ export async function start(
           registerContactRoutes(app, ctx);
         },
         domainStatuses: DOMAIN_STATUSES,
+        openapi: accountGuardOpenApi,
         readiness: [{ name: 'database', check: () => pingDb(deps.db) }],
         info: () => ({ channels: ctx.channelsEnabled }),
         // The worker publishes through the broker: it stops before the broker closes.

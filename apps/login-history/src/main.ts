@@ -6,6 +6,7 @@ import {
   loginGeoResolvedConsumer,
 } from './entry-points/login-geo-resolved.consumer';
 import { registerHistoryRoutes } from './entry-points/history.http';
+import { loginHistoryOpenApi } from './entry-points/openapi';
 import { startMaintenance } from './entry-points/maintenance.job';
 
 export async function start(env: NodeJS.ProcessEnv, overrides: DepsOverrides = {}): Promise<RunningService> {
@@ -38,6 +39,7 @@ export async function start(env: NodeJS.ProcessEnv, overrides: DepsOverrides = {
             ),
           ],
           routes: (app) => registerHistoryRoutes(app, { db, verify }),
+          openapi: loginHistoryOpenApi,
           readiness: [{ name: 'database', check: () => pingDb(db) }],
           info: () => ({ retentionDays: config.HISTORY_RETENTION_DAYS }),
           close: async () => {

@@ -12,5 +12,6 @@ export * from './db/migrate-all';
 export * from './http/errors';
 export * from './http/auth';
 export * from './http/app';
+export * from './http/openapi';
 export * from './batch/run-batch';
 export * from './service';

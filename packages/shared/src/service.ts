@@ -119,6 +119,8 @@ export interface ServiceParts {
   domainStatuses?: Record<string, number>;
   readiness?: ReadinessCheck[];
   info?: () => Record<string, unknown>;
+  /** The OpenAPI document served at GET /openapi.json on the public port. */
+  openapi?: () => object;
   /** Stops background work that publishes (outbox pollers, timers), before consumers and broker stop. */
   beforeStop?: () => Promise<void>;
   /** Releases what setup opened (database pools, file watchers), after consumers have stopped. */
@@ -198,6 +200,7 @@ export async function startService<C extends CommonConfig>(opts: {
     authServiceRateLimitPerMinute: config.AUTH_SERVICE_RATE_LIMIT_PER_MINUTE,
     routes: parts.routes ?? (() => undefined),
     domainStatuses: parts.domainStatuses,
+    openapi: parts.openapi,
   });
   const admin = createAdminApp({ metrics, probe, info: parts.info });
   let server: Server;

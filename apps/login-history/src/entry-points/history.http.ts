@@ -17,8 +17,8 @@ import { decodeCursor } from '../domain/cursor';
 const DEFAULT_PAGE_SIZE = 50;
 const MAX_PAGE_SIZE = 200;
 
-const paramsSchema = z.object({ accountId });
-const querySchema = z.object({
+export const paramsSchema = z.object({ accountId });
+export const querySchema = z.object({
   limit: z.coerce
     .number({ message: `must be an integer from 1 to ${MAX_PAGE_SIZE}` })
     .int({ message: `must be an integer from 1 to ${MAX_PAGE_SIZE}` })

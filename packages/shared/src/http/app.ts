@@ -82,6 +82,8 @@ export interface HttpAppOptions {
   routes: (app: Express) => void;
   /** HTTP status of each domain error code the routes may throw (see DomainError). */
   domainStatuses?: Record<string, number>;
+  /** The service's OpenAPI document, served at GET /openapi.json. */
+  openapi?: () => object;
 }
 
 const readyzHandler =
@@ -130,6 +132,8 @@ export function createHttpApp(opts: HttpAppOptions): Express {
   });
   app.get('/readyz', readyzHandler(opts.probe ?? cachedReadiness(opts.readiness ?? []), opts.info));
 
+  const openapi = opts.openapi;
+  if (openapi) app.get('/openapi.json', (_req, res) => void res.json(openapi()));
   opts.routes(app);
 
   app.use((_req, _res, next) => next(new HttpError(404, 'NOT_FOUND', 'no such route')));

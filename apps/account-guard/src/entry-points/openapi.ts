@@ -1,0 +1,185 @@
+import {
+  RouteDoc,
+  auditPage,
+  isoTime,
+  lockStatus,
+  openApiDocument,
+  protectionView,
+} from '@account-security/shared';
+import { z } from 'zod';
+import { accountParams, auditQuery, protectionBody, supportUnlockBody, tokenParams } from './request-schemas';
+
+/** What the routes answer beyond the contracts' views (account.http.ts, unlock.http.ts, contacts.http.ts). */
+export const supportUnlockResult = z.object({
+  accountId: z.string(),
+  locked: z.literal(false),
+  unlockedAt: isoTime,
+  by: z.string(),
+});
+export const linkUnlockResult = z.object({
+  accountId: z.string(),
+  locked: z.literal(false),
+  unlockedAt: isoTime,
+});
+export const contactVerified = z.object({
+  accountId: z.string(),
+  contact: z.enum(['email', 'phone']),
+  verifiedAt: isoTime,
+});
+
+const PAGE = 'A page in the account’s (or the browser’s Accept-Language) language';
+const linkRefusals = {
+  404: { description: 'No such link', content: 'both' as const },
+  409: {
+    description: 'The link was used already (or the account is not locked / the contact superseded)',
+    content: 'both' as const,
+  },
+  410: { description: 'The link expired', content: 'both' as const },
+  429: {
+    description: 'Too many failed attempts from this address or on this link',
+    content: 'both' as const,
+  },
+};
+const BAD_TOKEN = 'A'.repeat(43);
+
+export const ACCOUNT_GUARD_ROUTES: RouteDoc[] = [
+  {
+    method: 'get',
+    path: '/v1/accounts/{accountId}/protection',
+    summary: "The account's protection settings (defaults until saved)",
+    security: 'bearer',
+    roles: ['support'],
+    params: accountParams,
+    responses: { 200: { description: 'The settings', schema: protectionView } },
+    requestExample: { params: { accountId: 'acc-openapi' }, auth: 'player', status: 200 },
+  },
+  {
+    method: 'put',
+    path: '/v1/accounts/{accountId}/protection',
+    summary: 'Replace the protection settings',
+    description:
+      'Fields left out take their defaults. A new email/phone becomes pending until the link sent to it is used; changing contacts needs a recent sign-in (403 AUTH.STEP_UP_REQUIRED).',
+    security: 'bearer',
+    roles: ['support'],
+    params: accountParams,
+    body: protectionBody('en'),
+    responses: { 200: { description: 'The saved settings', schema: protectionView } },
+    requestExample: {
+      params: { accountId: 'acc-openapi' },
+      body: { policy: 'lock', channels: ['in_game'], trustedCountries: ['KR', 'JP'], locale: 'en' },
+      auth: 'player',
+      status: 200,
+    },
+  },
+  {
+    method: 'get',
+    path: '/v1/accounts/{accountId}/status',
+    summary: 'Whether the account is locked (login servers check it at every login)',
+    security: 'bearer',
+    roles: ['support', 'service'],
+    params: accountParams,
+    responses: { 200: { description: 'The lock status', schema: lockStatus } },
+    requestExample: { params: { accountId: 'acc-openapi' }, auth: 'service', status: 200 },
+  },
+  {
+    method: 'post',
+    path: '/v1/accounts/{accountId}/unlock',
+    summary: 'Unlock the account (support only)',
+    security: 'bearer',
+    roles: ['support'],
+    params: accountParams,
+    body: supportUnlockBody,
+    responses: {
+      200: { description: 'Unlocked', schema: supportUnlockResult },
+      409: { description: 'ACCOUNT.NOT_LOCKED: the account is not locked' },
+    },
+    requestExample: {
+      params: { accountId: 'acc-openapi' },
+      body: { reason: 'player verified by phone' },
+      auth: 'support',
+      status: 409,
+    },
+  },
+  {
+    method: 'get',
+    path: '/v1/accounts/{accountId}/audit',
+    summary: "The account's audit trail, newest first (support only)",
+    security: 'bearer',
+    roles: ['support'],
+    params: accountParams,
+    query: auditQuery,
+    responses: { 200: { description: 'A page of audit entries', schema: auditPage } },
+    requestExample: {
+      params: { accountId: 'acc-openapi' },
+      query: { limit: '20' },
+      auth: 'support',
+      status: 200,
+    },
+  },
+  {
+    method: 'get',
+    path: '/v1/unlock/{token}',
+    summary: "The one-time unlock link's confirmation page (reads only)",
+    security: 'none',
+    params: tokenParams,
+    responses: {
+      200: { description: `${PAGE}, its button POSTs back`, content: 'html' },
+      ...htmlOnly(linkRefusals),
+    },
+    requestExample: { params: { token: BAD_TOKEN }, status: 404 },
+  },
+  {
+    method: 'post',
+    path: '/v1/unlock/{token}',
+    summary: 'Use the one-time unlock link',
+    description: 'A browser form post (Accept: text/html) gets a page; API clients get JSON.',
+    security: 'none',
+    params: tokenParams,
+    responses: {
+      200: { description: 'Unlocked', schema: linkUnlockResult, content: 'both' },
+      ...linkRefusals,
+    },
+    requestExample: { params: { token: BAD_TOKEN }, headers: { Accept: 'application/json' }, status: 404 },
+  },
+  {
+    method: 'get',
+    path: '/v1/contacts/verify/{token}',
+    summary: "A replacement email/phone's verification page (reads only)",
+    security: 'none',
+    params: tokenParams,
+    responses: {
+      200: { description: `${PAGE}, its button POSTs back`, content: 'html' },
+      ...htmlOnly(linkRefusals),
+    },
+    requestExample: { params: { token: BAD_TOKEN }, status: 404 },
+  },
+  {
+    method: 'post',
+    path: '/v1/contacts/verify/{token}',
+    summary: 'Use the verification link: the pending email/phone replaces the old one',
+    description: 'A browser form post (Accept: text/html) gets a page; API clients get JSON.',
+    security: 'none',
+    params: tokenParams,
+    responses: {
+      200: { description: 'Verified', schema: contactVerified, content: 'both' },
+      ...linkRefusals,
+    },
+    requestExample: { params: { token: BAD_TOKEN }, headers: { Accept: 'application/json' }, status: 404 },
+  },
+];
+
+/** GET link pages answer refusals as pages only (a 400 for a malformed token is still JSON). */
+function htmlOnly<T extends Record<number, { description: string }>>(r: T) {
+  return Object.fromEntries(Object.entries(r).map(([s, v]) => [s, { ...v, content: 'html' as const }]));
+}
+
+export const accountGuardOpenApi = () =>
+  openApiDocument(
+    {
+      title: 'account-guard',
+      version: '1.0.0',
+      description:
+        'Protection settings, lock status, support unlocks, the audit trail and the one-time links.',
+    },
+    ACCOUNT_GUARD_ROUTES,
+  );

@@ -1,0 +1,46 @@
+import { RouteDoc, loginPage, openApiDocument } from '@account-security/shared';
+import { paramsSchema, querySchema } from './history.http';
+
+export const HISTORY_ROUTES: RouteDoc[] = [
+  {
+    method: 'get',
+    path: '/v1/accounts/{accountId}/logins',
+    summary: "An account's logins, newest first, a page at a time",
+    description:
+      'The player themselves (token `sub` = accountId) or `support`. Pass `nextCursor` back as `cursor` for the next page.',
+    security: 'bearer',
+    roles: ['support'],
+    params: paramsSchema,
+    query: querySchema,
+    responses: {
+      200: {
+        description: 'A page of logins; `nextCursor` is null on the last page',
+        schema: loginPage,
+        example: {
+          items: [
+            {
+              id: '0b8e4c1e-5d0c-4c1a-9f3e-2f6d1a7b9c01',
+              loggedInAt: '2026-06-01T09:30:00.000Z',
+              ip: '203.0.113.9',
+              country: 'KR',
+              client: { platform: 'pc', version: '1.4.2' },
+            },
+          ],
+          nextCursor: null,
+        },
+      },
+    },
+    requestExample: {
+      params: { accountId: 'acc-openapi' },
+      query: { limit: '10' },
+      auth: 'player',
+      status: 200,
+    },
+  },
+];
+
+export const loginHistoryOpenApi = () =>
+  openApiDocument(
+    { title: 'login-history', version: '1.0.0', description: "Players' login history." },
+    HISTORY_ROUTES,
+  );
