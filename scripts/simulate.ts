@@ -2,8 +2,9 @@
  * `pnpm simulate`: plays the game side. As a login server it emits `login.succeeded` at --rate
  * for --duration over --accounts accounts (mostly home-country public IPs, --foreign-ratio foreign
  * ones, some IPv6, a few private addresses), after setting some accounts' protection policies
- * through account-guard's API. As a game server it consumes `game.commands` and prints each kick
- * and message. It ends with a summary and exits non-zero if a login was not recorded or assessed.
+ * through account-guard's API. `--via http` sends the logins to ip-checker's HTTP ingress
+ * (`POST /v1/events`, CloudEvents batches, a `service` token) instead of AMQP. As a game server
+ * it consumes `game.commands` and prints each kick and message. It ends with a summary and exits non-zero if a login was not recorded or assessed.
  */
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
@@ -88,6 +89,8 @@ async function main() {
       'home-country': { type: 'string', default: 'KR' },
       amqp: { type: 'string', default: process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672' },
       guard: { type: 'string', default: process.env.ACCOUNT_GUARD_URL ?? 'http://127.0.0.1:3003' },
+      via: { type: 'string', default: 'amqp' },
+      'ip-checker': { type: 'string', default: process.env.IP_CHECKER_URL ?? 'http://127.0.0.1:3001' },
       wait: { type: 'string', default: '30' },
       quiet: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
@@ -96,7 +99,7 @@ async function main() {
   if (values.help) {
     console.log(`usage: pnpm simulate [--rate 20] [--duration 10] [--accounts 200] [--foreign-ratio 0.05]
   [--ipv6-ratio 0.1] [--private-ratio 0.02] [--policies lock=0.1,kick=0.1,block=0.05,none=0.05]
-  [--home-country KR] [--amqp URL] [--guard URL] [--wait 30] [--quiet]`);
+  [--home-country KR] [--amqp URL] [--guard URL] [--via amqp|http] [--ip-checker URL] [--wait 30] [--quiet]`);
     return 0;
   }
   const rate = Number(values.rate);
@@ -107,6 +110,7 @@ async function main() {
   const privateRatio = Number(values['private-ratio']);
   for (const [k, v] of Object.entries({ rate, duration, accounts }))
     if (!(v > 0)) throw new Error(`--${k} must be a positive number`);
+  if (values.via !== 'amqp' && values.via !== 'http') throw new Error('--via must be amqp or http');
   const runId = randomUUID().slice(0, 8);
   const accountIds = Array.from({ length: accounts }, (_, i) => `sim-${runId}-${i}`);
 
@@ -114,6 +118,11 @@ async function main() {
   const secret = process.env.AUTH_JWT_SECRET ?? devAuthSecret();
   const support = jwt.sign({ roles: ['support'] }, secret, {
     subject: 'simulator',
+    expiresIn: '1h',
+    algorithm: 'HS256',
+  });
+  const service = jwt.sign({ roles: ['service'] }, secret, {
+    subject: 'simulator/login-server',
     expiresIn: '1h',
     algorithm: 'HS256',
   });
@@ -192,9 +201,27 @@ async function main() {
   const total = Math.round(rate * duration);
   const started = Date.now();
   let sent = 0;
-  console.log(`simulate: sending ${total} logins at ${rate}/s for ${duration}s`);
+  const ingress = `${values['ip-checker']}/v1/events`;
+  console.log(
+    `simulate: sending ${total} logins at ${rate}/s for ${duration}s ` +
+      (values.via === 'http'
+        ? `via HTTP (POST ${ingress}, CloudEvents batches, service token)`
+        : `via AMQP (${EVENTS_EXCHANGE} on ${values.amqp!.replace(/\/\/[^@/]*@/, '//')})`),
+  );
+  /** One ingress request per 100 logins; the 202 means the broker confirmed them all. */
+  const sendHttp = async (events: object[]) => {
+    for (let i = 0; i < events.length; i += 100) {
+      const res = await fetch(ingress, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${service}`, 'content-type': 'application/cloudevents-batch+json' },
+        body: JSON.stringify(events.slice(i, i + 100)),
+      });
+      if (res.status !== 202) throw new Error(`POST ${ingress}: ${res.status} ${await res.text()}`);
+    }
+  };
   while (sent < total) {
     const due = Math.min(total, Math.floor(((Date.now() - started) / 1000) * rate) + 1);
+    const batch: object[] = [];
     for (; sent < due; sent++) {
       const accountId = pick(accountIds);
       const r = Math.random();
@@ -212,6 +239,10 @@ async function main() {
         },
       });
       sentAt.set(event.id, Date.now());
+      if (values.via === 'http') {
+        batch.push(event);
+        continue;
+      }
       publish.publish(EVENTS_EXCHANGE, LOGIN_SUCCEEDED, Buffer.from(JSON.stringify(event)), {
         persistent: true,
         contentType: 'application/cloudevents+json',
@@ -220,6 +251,7 @@ async function main() {
         correlationId: event.id,
       });
     }
+    if (batch.length) await sendHttp(batch);
     await publish.waitForConfirms();
     await new Promise((r) => setTimeout(r, 10));
   }

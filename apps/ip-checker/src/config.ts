@@ -1,9 +1,20 @@
-import { env, loadConfig, serviceConfigShape } from '@account-security/shared';
+import {
+  assertAuthConfigured,
+  authConfigShape,
+  env,
+  loadConfig,
+  serviceConfigShape,
+} from '@account-security/shared';
 
 export const SERVICE = 'ip-checker';
 
 export const configShape = {
   ...serviceConfigShape,
+  /**
+   * Bearer tokens for the HTTP ingress (`POST /v1/events`, role `service`). Optional here: without
+   * AUTH_JWT_SECRET or AUTH_JWKS_URL the ingress is off and ip-checker only consumes its queue.
+   */
+  ...authConfigShape,
   PORT: serviceConfigShape.PORT.default(3001),
   /**
    * Each message waits only for its follow-up's publish confirm, so throughput is messages in
@@ -24,5 +35,12 @@ export const configShape = {
 export type Config = ReturnType<typeof loadIpCheckerConfig>;
 
 export function loadIpCheckerConfig(source: NodeJS.ProcessEnv) {
-  return loadConfig(SERVICE, configShape, source);
+  const config = loadConfig(SERVICE, configShape, source);
+  if (ingressEnabled(config)) assertAuthConfigured(config);
+  return config;
+}
+
+/** The HTTP ingress is on exactly when tokens can be checked. */
+export function ingressEnabled(c: { AUTH_JWT_SECRET?: string; AUTH_JWKS_URL?: string }): boolean {
+  return Boolean(c.AUTH_JWT_SECRET || c.AUTH_JWKS_URL);
 }

@@ -1,8 +1,15 @@
-import { RunningService, createLogger, runMain, startService } from '@account-security/shared';
-import { SERVICE, loadIpCheckerConfig } from './config';
+import {
+  RunningService,
+  createLogger,
+  runMain,
+  startService,
+  tokenVerifierFor,
+} from '@account-security/shared';
+import { SERVICE, ingressEnabled, loadIpCheckerConfig } from './config';
 import { DepsOverrides, createDeps } from './deps';
 import { LOGIN_SUCCEEDED_QUEUE, loginSucceededConsumer } from './entry-points/login-succeeded.consumer';
 import { ipRoutes } from './entry-points/ip.http';
+import { eventsRoutes } from './entry-points/events.http';
 
 export async function start(env: NodeJS.ProcessEnv, overrides: DepsOverrides = {}): Promise<RunningService> {
   const config = loadIpCheckerConfig(env);
@@ -10,18 +17,31 @@ export async function start(env: NodeJS.ProcessEnv, overrides: DepsOverrides = {
   const deps = await createDeps(config, { logger }, overrides);
   const { geoip } = deps;
   logger.info({ geoip: geoip.status() }, 'GeoIP database loaded');
+  const ingress = ingressEnabled(config);
+  if (!ingress) {
+    logger.info('HTTP ingress off: POST /v1/events needs AUTH_JWT_SECRET or AUTH_JWKS_URL');
+  }
   try {
     return await startService({
       name: SERVICE,
       config,
       logger,
       queues: [LOGIN_SUCCEEDED_QUEUE],
-      setup: async ({ broker }) => ({
-        consumers: [loginSucceededConsumer({ geoip, publisher: broker }, { prefetch: config.PREFETCH })],
-        routes: ipRoutes(geoip),
-        info: () => ({ geoip: geoip.status() }),
-        close: async () => deps.close(),
-      }),
+      setup: async ({ broker }) => {
+        const ip = ipRoutes(geoip);
+        const events = ingress
+          ? eventsRoutes({ verify: tokenVerifierFor(config), publisher: broker })
+          : undefined;
+        return {
+          consumers: [loginSucceededConsumer({ geoip, publisher: broker }, { prefetch: config.PREFETCH })],
+          routes: (app) => {
+            ip(app);
+            events?.(app);
+          },
+          info: () => ({ geoip: geoip.status(), ingress: ingress ? 'on' : 'off' }),
+          close: async () => deps.close(),
+        };
+      },
     });
   } catch (err) {
     deps.close();

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { cloudEvent } from './envelope';
 import { ACCOUNT_LOCKED, ACCOUNT_UNLOCKED, accountLockData } from './events/account-lock.v1';
 import { LOGIN_ASSESSED, loginAssessedData } from './events/login-assessed.v1';
+import { LOGIN_FAILED, loginFailedData } from './events/login-failed.v1';
 import { LOGIN_GEO_RESOLVED, loginGeoResolvedData } from './events/login-geo-resolved.v1';
 import { LOGIN_RECORDED, loginRecordedData } from './events/login-recorded.v1';
 import { LOGIN_SUCCEEDED, loginSucceededData } from './events/login-succeeded.v1';
@@ -14,6 +15,7 @@ export const COMMANDS_EXCHANGE = 'game.commands';
 /** `data` schema of every event and command, by type (= routing key). */
 export const dataSchemas = {
   [LOGIN_SUCCEEDED]: loginSucceededData,
+  [LOGIN_FAILED]: loginFailedData,
   [LOGIN_GEO_RESOLVED]: loginGeoResolvedData,
   [LOGIN_RECORDED]: loginRecordedData,
   [LOGIN_ASSESSED]: loginAssessedData,

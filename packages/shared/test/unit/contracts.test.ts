@@ -38,6 +38,10 @@ const valid: Record<MessageType, unknown[]> = {
     { ...login, ip: '2001:db8::1', homeCountry: 'KR', client: { ...login.client, deviceId: 'd1' } },
     { ...login, ip: '::ffff:1.2.3.4' },
   ],
+  'login.failed': [
+    { accountId: 'typed name', ip: '203.0.113.7', client: login.client, reason: 'bad_password' },
+    { accountId: 'a', ip: '2001:db8::1', client: login.client, reason: 'unknown_account', attempt: 3 },
+  ],
   'login.geo-resolved': [
     { ...login, geo },
     { ...login, geo: { country: null, reason: 'private', database: 'x' } },
@@ -77,6 +81,10 @@ const valid: Record<MessageType, unknown[]> = {
 };
 
 const invalid: Record<MessageType, [unknown, RegExp][]> = {
+  'login.failed': [
+    [{ accountId: 'a', ip: '203.0.113.7', client: login.client, reason: 'typo' }, /data\.reason/],
+    [{ accountId: '', ip: '203.0.113.7', client: login.client, reason: 'other' }, /data\.accountId/],
+  ],
   'login.succeeded': [
     [{ ...login, ip: 'not-an-ip' }, /data\.ip/],
     [{ ...login, ip: '256.1.1.1' }, /data\.ip/],
