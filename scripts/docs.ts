@@ -176,6 +176,7 @@ export function buildDocument(): Record<string, unknown> {
   const channels: Record<string, unknown> = {};
   const operations: Record<string, unknown> = {};
   const messages: Record<string, unknown> = {};
+  const properties = amqpProperties();
   for (const type of types) {
     const exchange = exchangeFor(type);
     const kind = exchange === COMMANDS_EXCHANGE ? 'command' : 'event';
@@ -195,6 +196,12 @@ export function buildDocument(): Record<string, unknown> {
     messages[type] = {
       name: type,
       title: `${type} (CloudEvent)`,
+      description: [
+        `A CloudEvent in structured mode whose \`data\` is the \`${type}\` schema. AMQP properties:`,
+        '',
+        ...properties.map((p) => `- ${p}`),
+        `- \`user_id\`: \`${PRODUCERS[type]}\``,
+      ].join('\n'),
       contentType: 'application/cloudevents+json',
       correlationId: {
         description: 'The `id` of the originating `login.succeeded` (AMQP `correlation_id`).',
