@@ -10,6 +10,7 @@ import { DepsOverrides, createDeps } from './deps';
 import { LOGIN_SUCCEEDED_QUEUE, loginSucceededConsumer } from './entry-points/login-succeeded.consumer';
 import { ipRoutes } from './entry-points/ip.http';
 import { eventsRoutes } from './entry-points/events.http';
+import { ipCheckerOpenApi } from './entry-points/openapi';
 
 export async function start(env: NodeJS.ProcessEnv, overrides: DepsOverrides = {}): Promise<RunningService> {
   const config = loadIpCheckerConfig(env);
@@ -38,6 +39,7 @@ export async function start(env: NodeJS.ProcessEnv, overrides: DepsOverrides = {
             ip(app);
             events?.(app);
           },
+          openapi: () => ipCheckerOpenApi({ ingress }),
           info: () => ({ geoip: geoip.status(), ingress: ingress ? 'on' : 'off' }),
           close: async () => deps.close(),
         };
