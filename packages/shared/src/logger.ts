@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import pino, { Logger } from 'pino';
+import { activeTraceId } from './tracing';
 
 export type { Logger } from 'pino';
 
@@ -48,6 +49,11 @@ export function createLogger(service: string, level: string = process.env.LOG_LE
     redact: { paths: REDACT, censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
-    mixin: () => context.getStore() ?? {},
+    // With tracing on, the active span's trace id joins the ids of the log context.
+    mixin: () => {
+      const ctx = context.getStore() ?? {};
+      const traceId = activeTraceId();
+      return traceId ? { ...ctx, traceId } : ctx;
+    },
   });
 }

@@ -3,6 +3,7 @@ import type { Express } from 'express';
 import { ConfigError, commonConfigShape, env, redactUrl } from './config';
 import { createLogger, Logger } from './logger';
 import { createMetrics, Metrics } from './metrics';
+import { startTracing } from './tracing';
 import { Broker, connectBroker, queueArgumentsCheck } from './messaging/broker';
 import { Consumer, ConsumerSpec, startConsumer } from './messaging/consumer';
 import type { WorkQueue } from './messaging/topology';
@@ -34,6 +35,8 @@ const common = {
   AUTH_RATE_LIMIT_PER_MINUTE: env.int(1, 1_000_000).default(120),
   /** The same for `service` tokens (login servers checking lock status at every login). */
   AUTH_SERVICE_RATE_LIMIT_PER_MINUTE: env.int(1, 100_000_000).default(60_000),
+  /** OTLP/HTTP base URL (`/v1/traces` is appended); unset: tracing off, at no cost. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: env.url(/^https?:$/).optional(),
 };
 export type CommonConfig = z.infer<z.ZodObject<typeof common>>;
 
@@ -157,6 +160,7 @@ export async function startService<C extends CommonConfig>(opts: {
   const adminPortWanted = adminPortFor(config.PORT, config.ADMIN_PORT);
   const logger = opts.logger ?? createLogger(name, config.LOG_LEVEL);
   const metrics = createMetrics(name);
+  const tracing = startTracing(name, { endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT });
   const broker = connectBroker({
     url: config.AMQP_URL,
     name,
@@ -176,6 +180,7 @@ export async function startService<C extends CommonConfig>(opts: {
     parts = await opts.setup({ name, config, logger, metrics, broker });
   } catch (err) {
     await broker.close().catch(() => undefined);
+    await tracing.shutdown();
     throw err;
   }
   const consumers = parts.consumers.map((spec) => startConsumer(broker, spec));
@@ -220,6 +225,7 @@ export async function startService<C extends CommonConfig>(opts: {
     await Promise.all(consumers.map((c) => c.stop(0)));
     await broker.close().catch(() => undefined);
     await parts.close?.().catch(() => undefined);
+    await tracing.shutdown();
     throw err;
   }
   logger.info(
@@ -251,6 +257,8 @@ export async function startService<C extends CommonConfig>(opts: {
         const admin = beginClose(adminServer);
         admin.cut();
         await admin.closed;
+        // Last: the spans of the drain are exported too.
+        await tracing.shutdown().catch(() => undefined);
         logger.info('stopped');
       })()),
   };

@@ -19,6 +19,8 @@ export function followUpId(loginId: string, type: string, qualifier?: string): s
 
 export interface NewEvent<T extends MessageType> {
   type: T;
+  /** W3C trace context (CloudEvents distributed-tracing extension). */
+  traceparent?: string;
   source: string;
   data: DataOf<T>;
   subject?: string;
@@ -39,6 +41,7 @@ export function createEvent<T extends MessageType>(e: NewEvent<T>): EventOf<T> {
     ...(e.subject !== undefined ? { subject: e.subject } : {}),
     datacontenttype: 'application/json',
     correlationid: e.correlationid ?? id,
+    ...(e.traceparent !== undefined ? { traceparent: e.traceparent } : {}),
     data: e.data,
   };
 }
@@ -49,21 +52,44 @@ export function createEvent<T extends MessageType>(e: NewEvent<T>): EventOf<T> {
  * republish after a crash or a redelivery carries the same id.
  */
 export function followUp<T extends MessageType>(
-  from: Pick<EventEnvelope, 'id' | 'correlationid' | 'subject'> & { time?: string; type?: string },
+  from: Pick<EventEnvelope, 'id' | 'correlationid' | 'subject'> & {
+    time?: string;
+    type?: string;
+    traceparent?: unknown;
+  },
   type: T,
   data: DataOf<T>,
   opts: { source: string; qualifier?: string; time?: string },
 ): EventOf<T> {
   const loginId = loginIdOf(from);
+  const id = followUpId(loginId, type, opts.qualifier);
   return createEvent({
     type,
     source: opts.source,
     data,
     subject: from.subject,
-    id: followUpId(loginId, type, opts.qualifier),
+    id,
     correlationid: loginId,
+    traceparent: followUpTraceparent(from.traceparent, id),
     // The login's time by default: a follow-up republished after a crash or redelivery is then
     // identical to the first, and consumers downstream see when the login happened.
     time: opts.time ?? from.time,
   });
+}
+
+const TRACEPARENT = /^00-([0-9a-f]{32})-[0-9a-f]{16}-([0-9a-f]{2})$/;
+
+/**
+ * The `traceparent` of a follow-up: the trace of the event it follows, with a span id taken from
+ * the follow-up's own id (its first 16 hex digits). Not the span active while handling: its id is
+ * random, and a follow-up republished after a crash or a redelivery must be byte-identical to
+ * the first (its id deduplicates it downstream, chaos tests compare the bytes). The live span
+ * travels in the AMQP `traceparent` header instead; consumers prefer it when it names the same
+ * trace. No traceparent in, none out: events of untraced logins stay as they were.
+ */
+export function followUpTraceparent(incoming: unknown, followUpId: string): string | undefined {
+  const m = typeof incoming === 'string' ? TRACEPARENT.exec(incoming) : null;
+  if (!m || /^0+$/.test(m[1]!)) return undefined;
+  const span = followUpId.replace(/-/g, '').slice(0, 16).padEnd(16, '0');
+  return `00-${m[1]}-${/^0+$/.test(span) ? '0000000000000001' : span}-${m[2]}`;
 }

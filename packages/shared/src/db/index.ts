@@ -12,6 +12,7 @@ import {
 } from 'kysely';
 import { Pool, types } from 'pg';
 import type { Logger } from '../logger';
+import { traceDbPlugins } from './trace-plugin';
 
 // int8 (bigint ids, counts) as JS numbers: ids here stay far below 2^53.
 types.setTypeParser(20, (v) => Number(v));
@@ -36,7 +37,10 @@ export function createDb<DB>(
   // fails instead, and the pool replaces it.
   pool.on('error', () => undefined);
   pool.on('connect', (client) => client.on('error', () => undefined));
-  return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return new Kysely<DB>({
+    dialect: new PostgresDialect({ pool }),
+    plugins: traceDbPlugins(opts.applicationName),
+  });
 }
 
 /** Repository root: migrations/<service>/ lives there. */

@@ -6,6 +6,7 @@ import { ConfigError } from '../config';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import { HttpError, errorMiddleware } from './errors';
+import { traceRequests } from '../tracing';
 import { SUBJECT_RATE_LIMITS, subjectRateLimits } from './rate-limit';
 
 export interface ReadinessCheck {
@@ -110,6 +111,9 @@ export function createHttpApp(opts: HttpAppOptions): Express {
   );
   // No `upgrade-insecure-requests`: behind plain HTTP (not localhost) it would send forms to https.
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
+  // A server span per request (tracing on): `traceparent` taken from the request and given back.
+  const traced = traceRequests();
+  if (traced) app.use(traced);
   app.use(
     pinoHttp({
       logger: opts.logger,

@@ -7,6 +7,7 @@ export { queueArgumentsCheck } from './readiness';
 import { redactUrl } from '../config';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
+import { SpanKind, currentTraceparent, inSpan, publishParent } from '../tracing';
 import { attachInternals } from './internals';
 import { brokerUserOf, publishProperties } from './properties';
 import {
@@ -243,12 +244,17 @@ export function connectBroker(opts: BrokerOptions): Broker {
 
   const broker: Broker = {
     publish: (event) =>
-      publishRaw(
-        exchangeFor(event.type),
-        event.type,
-        Buffer.from(JSON.stringify(event)),
-        publishProperties(event, opts.name),
-      ),
+      inSpan(`publish ${event.type}`, { kind: SpanKind.PRODUCER, parent: publishParent(event) }, (span) => {
+        const props = publishProperties(event, opts.name);
+        // Tracing on: the publish span's context in the AMQP header (off: the headers as before).
+        const traceparent = span ? currentTraceparent() : undefined;
+        return publishRaw(
+          exchangeFor(event.type),
+          event.type,
+          Buffer.from(JSON.stringify(event)),
+          traceparent ? { ...props, headers: { ...props.headers, traceparent } } : props,
+        );
+      }),
     publishRaw,
     waitForReady: () => channel.waitForConnect(),
     isConnected: () => connection.isConnected() && publishChannelOpen,

@@ -4,10 +4,14 @@ import type { BatchItem, BatchSpec, HandlerContext } from './index';
 import type { Mode, ModeRuntime } from './mode';
 import { logContextOf } from './parse';
 import type { Delivery } from './settle';
+import { ROOT_CONTEXT, Span } from '@opentelemetry/api';
+import { SpanKind, endSpan, inSpan, linkTo, messageParent, startSpan } from '../../tracing';
 
 interface Waiting<T extends MessageType> {
   delivery: Delivery;
   item: BatchItem<T>;
+  /** `consume <queue>` in the member's own trace, from arrival to settle (tracing on). */
+  span?: Span;
 }
 
 /**
@@ -45,7 +49,12 @@ export class BatchMode<T extends MessageType> implements Mode<T> {
         return (itemLog ??= log.child(logContextOf(event)));
       },
     };
-    this.waiting.push({ delivery: d, item: { event, ctx } });
+    const span = startSpan(
+      `consume ${this.rt.queue}`,
+      SpanKind.CONSUMER,
+      messageParent(event, d.msg.properties.headers),
+    );
+    this.waiting.push({ delivery: d, item: { event, ctx }, span });
     this.pump();
   }
 
@@ -87,12 +96,29 @@ export class BatchMode<T extends MessageType> implements Mode<T> {
   private async run(taken: Waiting<T>[]): Promise<void> {
     let results: (Error | undefined)[] | void;
     try {
-      results = await this.spec.handleBatch(taken.map((t) => t.item));
+      // One span for the batch, linked to each member's; a member's follow-ups and their publish
+      // spans stay in the member's trace (its event's traceparent, see publishParent).
+      results = await inSpan(
+        `handle ${this.rt.queue}`,
+        {
+          parent: ROOT_CONTEXT,
+          links: taken.flatMap((t) => linkTo(t.span)),
+          attributes: { 'messaging.batch.message_count': taken.length },
+        },
+        () => this.spec.handleBatch(taken.map((t) => t.item)),
+      );
     } catch (err) {
       results = taken.map(() => (err instanceof Error ? err : new Error(String(err))));
     }
     await Promise.all(
-      taken.map((t, i) => this.rt.settler.settle(t.delivery, results ? results[i] : undefined)),
+      taken.map(async (t, i) => {
+        const result = results ? results[i] : undefined;
+        try {
+          await this.rt.settler.settle(t.delivery, result);
+        } finally {
+          endSpan(t.span, result);
+        }
+      }),
     );
   }
 }

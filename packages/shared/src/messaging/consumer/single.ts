@@ -5,6 +5,7 @@ import type { HandlerContext, SingleSpec } from './index';
 import type { Mode, ModeRuntime } from './mode';
 import { logContextOf } from './parse';
 import type { Delivery } from './settle';
+import { SpanKind, inSpan, messageParent } from '../../tracing';
 
 /** One handler call per message, up to `concurrency` (default: prefetch) at once. */
 export class SingleMode<T extends MessageType> implements Mode<T> {
@@ -22,14 +23,20 @@ export class SingleMode<T extends MessageType> implements Mode<T> {
     const ctx: HandlerContext = { attempt, log: this.rt.log };
     // One message at a time: the log context (a mixin) stamps every line with the ids.
     void this.limit(() =>
-      withLogContext(logContextOf(event), async () => {
-        try {
-          await this.spec.handle(event, ctx);
-          await this.rt.settler.settle(d);
-        } catch (err) {
-          await this.rt.settler.settle(d, err);
-        }
-      }),
+      withLogContext(logContextOf(event), () =>
+        inSpan(
+          `consume ${this.rt.queue}`,
+          { kind: SpanKind.CONSUMER, parent: messageParent(event, d.msg.properties.headers) },
+          async () => {
+            try {
+              await inSpan(`handle ${event.type}`, {}, () => this.spec.handle(event, ctx));
+              await this.rt.settler.settle(d);
+            } catch (err) {
+              await this.rt.settler.settle(d, err);
+            }
+          },
+        ),
+      ),
     ).finally(() => this.rt.flight.end());
   }
 
