@@ -128,9 +128,10 @@ describe('trace context through the suite', () => {
       ]),
     );
     // Batch consumers: one span for the batch, linked to the login's trace; its database spans under it.
-    const batches = receiver.spans.filter((s) => /^handle /.test(s.name) && s.links.includes(traceId));
-    expect(new Set(batches.map((b) => b.service))).toEqual(new Set(['login-history', 'account-guard']));
-    for (const b of batches) {
+    const batches = () => receiver.spans.filter((s) => /^handle /.test(s.name) && s.links.includes(traceId));
+    await waitUntil(() => new Set(batches().map((b) => b.service)).size === 2, 30000, 'batch spans');
+    expect(new Set(batches().map((b) => b.service))).toEqual(new Set(['login-history', 'account-guard']));
+    for (const b of batches()) {
       const dbSpans = receiver.spans.filter((s) => s.traceId === b.traceId && /^db /.test(s.name));
       expect({ service: b.service, db: dbSpans.length > 0 }).toEqual({ service: b.service, db: true });
     }
