@@ -1,6 +1,5 @@
-import { COMMON_ROUTES, documentedRoutes, registeredRoutes } from '@account-security/shared';
 import { ACCOUNT_GUARD_ROUTES } from '../../src/entry-points/openapi';
-import { appOf, sendExamples, validateOpenApi } from '../../../../packages/shared/test/support/openapi-check';
+import { describeOpenApiChecks } from '@account-security/shared/testing/openapi';
 import { Harness } from '../support/harness';
 
 describe('account-guard GET /openapi.json', () => {
@@ -17,22 +16,10 @@ describe('account-guard GET /openapi.json', () => {
     await h?.stop();
   });
 
-  test('when the served document is checked by @seriousme/openapi-schema-validator, then it is valid OpenAPI 3.1 with no errors', () => {
-    const verdict = validateOpenApi(doc);
-    expect(verdict.errors).toBeUndefined();
-    expect(verdict).toMatchObject({ valid: true, version: '3.1' });
-  });
-
-  test('when the routes the express app registers are listed, then the document describes exactly those', () => {
-    expect(documentedRoutes(doc).sort()).toEqual(registeredRoutes(appOf(h.svc.server)).sort());
-  });
-
-  test('when every documented request example is sent, then each answer has its documented status and matches the schema', async () => {
-    const outcomes = await sendExamples(`http://127.0.0.1:${h.svc.port}`, doc, [
-      ...COMMON_ROUTES,
-      ...ACCOUNT_GUARD_ROUTES,
-    ]);
-    expect(outcomes.length).toBe(documentedRoutes(doc).length);
-    for (const o of outcomes) expect({ ...o, status: o.expected }).toEqual({ ...o, errors: [] });
+  describeOpenApiChecks({
+    doc: () => doc,
+    baseUrl: () => `http://127.0.0.1:${h.svc.port}`,
+    server: () => h.svc.server,
+    routes: () => ACCOUNT_GUARD_ROUTES,
   });
 });

@@ -1,9 +1,9 @@
-import { COMMON_ROUTES, RunningService, documentedRoutes, registeredRoutes } from '@account-security/shared';
+import type { RunningService } from '@account-security/shared';
 import { TestVhost, createTestVhost, testEnv, waitUntil } from '@account-security/shared/testing';
 import request from 'supertest';
 import { start } from '../../src/main';
 import { ipCheckerRoutes } from '../../src/entry-points/openapi';
-import { appOf, sendExamples, validateOpenApi } from '../../../../packages/shared/test/support/openapi-check';
+import { describeOpenApiChecks } from '@account-security/shared/testing/openapi';
 import { TempDir, maxmindAsnDb, maxmindCountryDb, tempDir } from '../support/fixtures';
 import { writeMmdb } from '../support/mmdb-writer';
 
@@ -37,22 +37,10 @@ describe('ip-checker GET /openapi.json', () => {
     dir?.remove();
   });
 
-  test('when the served document is checked by @seriousme/openapi-schema-validator, then it is valid OpenAPI 3.1 with no errors', () => {
-    const verdict = validateOpenApi(doc);
-    expect(verdict.errors).toBeUndefined();
-    expect(verdict).toMatchObject({ valid: true, version: '3.1' });
-  });
-
-  test('when the routes the express app registers are listed, then the document describes exactly those', () => {
-    expect(documentedRoutes(doc).sort()).toEqual(registeredRoutes(appOf(svc.server)).sort());
-  });
-
-  test('when every documented request example is sent, then each answer has its documented status and matches the schema', async () => {
-    const outcomes = await sendExamples(base(), doc, [
-      ...COMMON_ROUTES,
-      ...ipCheckerRoutes({ ingress: true }),
-    ]);
-    expect(outcomes.length).toBe(documentedRoutes(doc).length);
-    for (const o of outcomes) expect({ ...o, status: o.expected }).toEqual({ ...o, errors: [] });
+  describeOpenApiChecks({
+    doc: () => doc,
+    baseUrl: () => base(),
+    server: () => svc.server,
+    routes: () => ipCheckerRoutes({ ingress: true }),
   });
 });

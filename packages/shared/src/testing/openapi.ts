@@ -3,8 +3,8 @@ import path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import request from 'supertest';
-import type { ExampleAuth, RouteDoc } from '@account-security/shared';
-import { signToken } from '@account-security/shared/testing';
+import { COMMON_ROUTES, ExampleAuth, RouteDoc, documentedRoutes, registeredRoutes } from '../http/openapi';
+import { signToken } from './index';
 
 type Doc = Record<string, any>;
 
@@ -80,3 +80,31 @@ export async function sendExamples(base: string, doc: Doc, routes: RouteDoc[]): 
 
 /** The express app behind a started service's public server. */
 export const appOf = (server: { listeners(e: 'request'): unknown[] }) => server.listeners('request')[0];
+
+/**
+ * The three checks every service's document gets, as tests of the calling describe block: valid
+ * OpenAPI 3.1 by a validator no one here wrote, exactly the routes express registers, and every
+ * documented example answered as documented by the running service.
+ */
+export function describeOpenApiChecks(svc: {
+  doc: () => Doc;
+  baseUrl: () => string;
+  server: () => { listeners(e: 'request'): unknown[] };
+  routes: () => RouteDoc[];
+}): void {
+  test('when the served document is checked by @seriousme/openapi-schema-validator, then it is valid OpenAPI 3.1 with no errors', () => {
+    const verdict = validateOpenApi(svc.doc());
+    expect(verdict.errors).toBeUndefined();
+    expect(verdict).toMatchObject({ valid: true, version: '3.1' });
+  });
+
+  test('when the routes the express app registers are listed, then the document describes exactly those', () => {
+    expect(documentedRoutes(svc.doc()).sort()).toEqual(registeredRoutes(appOf(svc.server())).sort());
+  });
+
+  test('when every documented request example is sent, then each answer has its documented status and matches the schema', async () => {
+    const outcomes = await sendExamples(svc.baseUrl(), svc.doc(), [...COMMON_ROUTES, ...svc.routes()]);
+    expect(outcomes.length).toBe(documentedRoutes(svc.doc()).length);
+    for (const o of outcomes) expect({ ...o, status: o.expected }).toEqual({ ...o, errors: [] });
+  });
+}
