@@ -116,57 +116,51 @@ export const ACCOUNT_GUARD_ROUTES: RouteDoc[] = [
       status: 200,
     },
   },
-  {
-    method: 'get',
-    path: '/v1/unlock/{token}',
-    summary: "The one-time unlock link's confirmation page (reads only)",
-    security: 'none',
-    params: tokenParams,
-    responses: {
-      200: { description: `${PAGE}, its button POSTs back`, content: 'html' },
-      ...htmlOnly(linkRefusals),
-    },
-    requestExample: { params: { token: BAD_TOKEN }, status: 404 },
-  },
-  {
-    method: 'post',
-    path: '/v1/unlock/{token}',
-    summary: 'Use the one-time unlock link',
-    description: 'A browser form post (Accept: text/html) gets a page; API clients get JSON.',
-    security: 'none',
-    params: tokenParams,
-    responses: {
-      200: { description: 'Unlocked', schema: linkUnlockResult, content: 'both' },
-      ...linkRefusals,
-    },
-    requestExample: { params: { token: BAD_TOKEN }, headers: { Accept: 'application/json' }, status: 404 },
-  },
-  {
-    method: 'get',
-    path: '/v1/contacts/verify/{token}',
-    summary: "A replacement email/phone's verification page (reads only)",
-    security: 'none',
-    params: tokenParams,
-    responses: {
-      200: { description: `${PAGE}, its button POSTs back`, content: 'html' },
-      ...htmlOnly(linkRefusals),
-    },
-    requestExample: { params: { token: BAD_TOKEN }, status: 404 },
-  },
-  {
-    method: 'post',
-    path: '/v1/contacts/verify/{token}',
-    summary: 'Use the verification link: the pending email/phone replaces the old one',
-    description: 'A browser form post (Accept: text/html) gets a page; API clients get JSON.',
-    security: 'none',
-    params: tokenParams,
-    responses: {
-      200: { description: 'Verified', schema: contactVerified, content: 'both' },
-      ...linkRefusals,
-    },
-    requestExample: { params: { token: BAD_TOKEN }, headers: { Accept: 'application/json' }, status: 404 },
-  },
+  ...oneTimeLinkRoutes('/v1/unlock/{token}', {
+    page: "The one-time unlock link's confirmation page (reads only)",
+    use: 'Use the one-time unlock link',
+    done: { description: 'Unlocked', schema: linkUnlockResult },
+  }),
+  ...oneTimeLinkRoutes('/v1/contacts/verify/{token}', {
+    page: "A replacement email/phone's verification page (reads only)",
+    use: 'Use the verification link: the pending email/phone replaces the old one',
+    done: { description: 'Verified', schema: contactVerified },
+  }),
 ];
+
+/** A one-time link: GET shows a confirmation page (reading only), its button POSTs the answer. */
+function oneTimeLinkRoutes(
+  path: string,
+  text: { page: string; use: string; done: { description: string; schema: z.ZodType } },
+): RouteDoc[] {
+  return [
+    {
+      method: 'get',
+      path,
+      summary: text.page,
+      security: 'none',
+      params: tokenParams,
+      responses: {
+        200: { description: `${PAGE}, its button POSTs back`, content: 'html' },
+        ...htmlOnly(linkRefusals),
+      },
+      requestExample: { params: { token: BAD_TOKEN }, status: 404 },
+    },
+    {
+      method: 'post',
+      path,
+      summary: text.use,
+      description: 'A browser form post (Accept: text/html) gets a page; API clients get JSON.',
+      security: 'none',
+      params: tokenParams,
+      responses: {
+        200: { ...text.done, content: 'both' },
+        ...linkRefusals,
+      },
+      requestExample: { params: { token: BAD_TOKEN }, headers: { Accept: 'application/json' }, status: 404 },
+    },
+  ];
+}
 
 /** GET link pages answer refusals as pages only (a 400 for a malformed token is still JSON). */
 function htmlOnly<T extends Record<number, { description: string }>>(r: T) {
