@@ -19,12 +19,12 @@ import {
   LOGIN_SUCCEEDED,
   messageSchemas,
   PRODUCERS,
+  publishProperties,
   retryExchangeName,
   retryQueueName,
   serviceQueue,
   type MessageType,
 } from '@account-security/shared';
-import { publishProperties } from '../packages/shared/src/messaging/properties';
 
 const ROOT = join(__dirname, '..');
 export const ASYNCAPI_PATH = join(ROOT, 'docs', 'asyncapi.yaml');

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
-import { parseMessage } from '../../packages/shared/src/messaging/consumer/parse';
+import { parseMessage } from '@account-security/shared';
 import { configShape as accountGuard } from '../../apps/account-guard/src/config';
 import { configShape as ipChecker } from '../../apps/ip-checker/src/config';
 import { configShape as loginHistory } from '../../apps/login-history/src/config';

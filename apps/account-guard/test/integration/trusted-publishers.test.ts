@@ -18,7 +18,7 @@ import {
 import type { DB } from '../../src/data-access/db';
 import { start } from '../../src/main';
 import { LOGIN_RECORDED_QUEUE } from '../../src/entry-points/login-recorded.consumer';
-import { setUpBrokerUsers, urlAs } from '../../../../packages/shared/test/support/broker-users';
+import { setUpBrokerUsers, urlAs } from '@account-security/shared/testing/broker-users';
 import { accountIdFor, loginRecorded } from '../support/events';
 
 /**

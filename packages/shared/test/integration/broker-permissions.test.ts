@@ -32,7 +32,7 @@ import {
   publishAttempt,
   setUpBrokerUsers,
   urlAs,
-} from '../support/broker-users';
+} from '../../src/testing/broker-users';
 
 const ROOT = path.resolve(__dirname, '../../../..');
 const SETUP_CLI = path.join(ROOT, 'packages/shared/src/cli/broker-setup.ts');

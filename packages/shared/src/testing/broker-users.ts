@@ -1,6 +1,6 @@
 import amqplib from 'amqplib';
-import { BROKER_USERS, BrokerUser } from '../../src';
-import { applyDefinitions, loadDefinitions, passwordVariable } from '../../src/cli/broker-setup';
+import { BROKER_USERS, BrokerUser } from '../contracts';
+import { applyDefinitions, loadDefinitions, passwordVariable } from '../cli/broker-setup';
 
 /**
  * The suite's broker users (deploy/rabbitmq/definitions.json) in a test's vhost, applied the way
