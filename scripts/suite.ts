@@ -41,14 +41,27 @@ export function adminPortOf(def: ServiceDef, env: NodeJS.ProcessEnv, port = port
 }
 
 /** A port nobody listens on right now (for tests that run beside a developer's `pnpm start`). */
+/** Ports this process has handed out: the kernel may offer a just-closed port again. */
+const handedOut = new Set<number>();
+
+/**
+ * A port free right now (probed by listening on 0). Never the same twice in one process: a
+ * harness takes several before any service binds them, and two services given one port collide.
+ */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => (typeof a === 'object' && a ? resolve(a.port) : reject(new Error('no port'))));
+  for (;;) {
+    const port = await new Promise<number>((resolve, reject) => {
+      const s = createServer();
+      s.listen(0, '127.0.0.1', () => {
+        const a = s.address();
+        s.close(() => (typeof a === 'object' && a ? resolve(a.port) : reject(new Error('no port'))));
+      });
     });
-  });
+    if (!handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
 }
 
 /** A JWT secret for local runs, kept in .tmp/ so `pnpm simulate` can sign tokens with it. */
