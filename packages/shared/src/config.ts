@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { parseBrokerUrls } from './messaging/urls';
+
+export { redactUrl } from './messaging/urls';
 
 /** A setting that is missing or malformed: start-up stops with one line naming it. */
 export class ConfigError extends Error {
@@ -38,11 +41,27 @@ export const env = {
   boolean: () => boolean,
   delays: () => delays,
   enum: <T extends readonly [string, ...string[]]>(values: T) => z.enum(values),
+  /**
+   * One broker URL or a comma-separated list of them (the nodes of a cluster), each amqp: or
+   * amqps:, all with the same user and vhost; spaces around the commas are dropped.
+   */
+  brokerUrls: () =>
+    z
+      .string()
+      .superRefine((v, ctx) => {
+        try {
+          parseBrokerUrls(v);
+        } catch (err) {
+          ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        }
+      })
+      .transform((v) => parseBrokerUrls(v).join(',')),
 };
 
 /** Settings every service has (SPEC §2 plus the runtime's knobs). */
 export const commonConfigShape = {
-  AMQP_URL: env.url(/^amqps?:$/).default('amqp://guest:guest@127.0.0.1:5672'),
+  /** One broker, or every node of a cluster: `amqp://u:p@rabbit-1/vh,amqp://u:p@rabbit-2/vh`. */
+  AMQP_URL: env.brokerUrls().default('amqp://guest:guest@127.0.0.1:5672'),
   LOG_LEVEL: env
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const)
     .default('info'),
@@ -97,15 +116,4 @@ export function loadConfig<S extends z.ZodRawShape>(
     throw new ConfigError(variable, problem);
   }
   return parsed.data;
-}
-
-/** A URL safe to log: credentials removed. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return '<invalid url>';
-  }
 }

@@ -5,6 +5,14 @@ export * from './metrics';
 export * from './messaging/errors';
 export * from './messaging/topology';
 export * from './messaging/broker';
+export {
+  BrokerUrlError,
+  type BrokerUrls,
+  brokerUserOfUrls,
+  connectFirstBroker,
+  parseBrokerUrls,
+  vhostOf,
+} from './messaging/urls';
 export * from './messaging/consumer';
 export * from './messaging/dead-letters';
 export * from './db';

@@ -1,7 +1,8 @@
 /**
  * `pnpm broker:setup [--vhost NAME] [--file PATH]`: applies deploy/rabbitmq/definitions.json
  * (users, permissions, topic permissions, policies) to one vhost of a running broker through the
- * management HTTP API at RABBITMQ_MANAGEMENT_URL (e.g. http://admin:secret@rabbitmq:15672).
+ * management HTTP API at RABBITMQ_MANAGEMENT_URL (e.g. http://admin:secret@rabbitmq:15672; for a
+ * cluster, several nodes separated by commas, tried in turn when one cannot be reached).
  * Passwords come from BROKER_<USER>_PASSWORD, never from the file. Safe to run again: every call
  * sets the whole object, so a second run changes nothing and a changed file is applied as it is.
  */
@@ -52,35 +53,73 @@ export function passwordsFromEnv(defs: Definitions, source: NodeJS.ProcessEnv): 
   return out;
 }
 
-/** fetch refuses URLs with credentials: they become a Basic authorization header. */
-function managementClient(managementUrl: string) {
-  let base: URL;
-  try {
-    base = new URL(managementUrl);
-  } catch {
-    throw new ConfigError('RABBITMQ_MANAGEMENT_URL', 'is invalid: must be a URL');
-  }
-  if (!/^https?:$/.test(base.protocol)) {
-    throw new ConfigError('RABBITMQ_MANAGEMENT_URL', 'is invalid: must be an http(s) URL');
-  }
-  const auth = `Basic ${Buffer.from(
-    `${decodeURIComponent(base.username)}:${decodeURIComponent(base.password)}`,
-  ).toString('base64')}`;
-  const root = `${base.protocol}//${base.host}${base.pathname.replace(/\/$/, '')}/api`;
-  return async (method: 'GET' | 'PUT', parts: string[], body?: unknown): Promise<unknown> => {
-    const url = `${root}/${parts.map(encodeURIComponent).join('/')}`;
-    const res = await fetch(url, {
-      method,
-      headers: { authorization: auth, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(10_000),
-    });
-    const text = await res.text();
-    if (!res.ok) {
-      // The path names the object; the password is never part of it.
-      throw new Error(`${method} /api/${parts.join('/')} → ${res.status} ${text.slice(0, 300)}`);
+interface ManagementNode {
+  root: string;
+  auth: string;
+}
+
+/**
+ * RABBITMQ_MANAGEMENT_URL: one node's management API, or several nodes of a cluster separated by
+ * commas. Users, permissions and policies are the cluster's, so any node applies them.
+ */
+function managementNodes(managementUrl: string): ManagementNode[] {
+  const entries = managementUrl.split(',').map((e) => e.trim());
+  return entries.map((entry, i) => {
+    const which = entries.length === 1 ? '' : ` (entry ${i + 1} of ${entries.length})`;
+    let base: URL;
+    try {
+      base = new URL(entry);
+    } catch {
+      throw new ConfigError('RABBITMQ_MANAGEMENT_URL', `is invalid: must be a URL${which}`);
     }
-    return text ? JSON.parse(text) : undefined;
+    if (!/^https?:$/.test(base.protocol)) {
+      throw new ConfigError('RABBITMQ_MANAGEMENT_URL', `is invalid: must be an http(s) URL${which}`);
+    }
+    // fetch refuses URLs with credentials: they become a Basic authorization header.
+    const auth = `Basic ${Buffer.from(
+      `${decodeURIComponent(base.username)}:${decodeURIComponent(base.password)}`,
+    ).toString('base64')}`;
+    return { root: `${base.protocol}//${base.host}${base.pathname.replace(/\/$/, '')}/api`, auth };
+  });
+}
+
+/**
+ * A request goes to the node that answered last; a node that cannot be reached (refused, timed
+ * out) is passed over for the next. An HTTP error is the cluster's answer and is not retried
+ * elsewhere. Every call sets a whole object, so sending it again to another node is safe.
+ */
+function managementClient(managementUrl: string) {
+  const nodes = managementNodes(managementUrl);
+  let current = 0;
+  return async (method: 'GET' | 'PUT', parts: string[], body?: unknown): Promise<unknown> => {
+    const unreachable: string[] = [];
+    for (let tried = 0; tried < nodes.length; tried++) {
+      const node = nodes[(current + tried) % nodes.length]!;
+      let res: Response;
+      try {
+        res = await fetch(`${node.root}/${parts.map(encodeURIComponent).join('/')}`, {
+          method,
+          headers: { authorization: node.auth, 'content-type': 'application/json' },
+          body: body === undefined ? undefined : JSON.stringify(body),
+          signal: AbortSignal.timeout(10_000),
+        });
+      } catch (err) {
+        // The root holds no credentials: they went into the header.
+        const cause = (err as Error & { cause?: Error }).cause?.message ?? (err as Error).message;
+        unreachable.push(`${node.root}: ${cause}`);
+        continue;
+      }
+      current = (current + tried) % nodes.length;
+      const text = await res.text();
+      if (!res.ok) {
+        // The path names the object; the password is never part of it.
+        throw new Error(`${method} /api/${parts.join('/')} → ${res.status} ${text.slice(0, 300)}`);
+      }
+      return text ? JSON.parse(text) : undefined;
+    }
+    throw new Error(
+      `${method} /api/${parts.join('/')}: no management API answered (${unreachable.join('; ')})`,
+    );
   };
 }
 

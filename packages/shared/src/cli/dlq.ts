@@ -3,6 +3,7 @@
  * <queue> is a work queue (ip-checker.login.succeeded) or its dead-letter queue.
  */
 import { parseArgs } from 'node:util';
+import { ConfigError } from '../config';
 import { CONTROL_CHARS } from '../contracts/common';
 import {
   type DeadLetter,
@@ -11,6 +12,7 @@ import {
   purgeDeadLetters,
   replayDeadLetters,
 } from '../messaging/dead-letters';
+import { parseBrokerUrls } from '../messaging/urls';
 
 const USAGE = `usage: pnpm dlq <command> <queue> [--url amqp://…] [--limit N] [--id MESSAGE_ID …] [--json]
   list    show the reason and a summary of each dead letter (they stay in the queue)
@@ -18,7 +20,19 @@ const USAGE = `usage: pnpm dlq <command> <queue> [--url amqp://…] [--limit N] 
   replay  move dead letters back to the work queue (all, or --id …), with a fresh attempt count
   purge   delete every dead letter of that queue
   count   print how many dead letters there are
-The broker URL comes from --url, else AMQP_URL, else amqp://guest:guest@127.0.0.1:5672.`;
+The broker URL comes from --url, else AMQP_URL, else amqp://guest:guest@127.0.0.1:5672. For a
+cluster, list its nodes separated by commas (amqp://u:p@rabbit-1/vh,amqp://u:p@rabbit-2/vh):
+they are tried in order until one accepts the connection.`;
+
+/** The brokers to try, from --url, AMQP_URL or the local default; a bad list names its source. */
+export function dlqBrokerUrls(flag: string | undefined, source: NodeJS.ProcessEnv = process.env): string[] {
+  const url = flag ?? (source.AMQP_URL || 'amqp://guest:guest@127.0.0.1:5672');
+  try {
+    return parseBrokerUrls(url);
+  } catch (err) {
+    throw new ConfigError(flag !== undefined ? '--url' : 'AMQP_URL', `is invalid: ${(err as Error).message}`);
+  }
+}
 
 // CONTROL_CHARS tests one character; replacing needs every match.
 const CONTROL_RUN = new RegExp(CONTROL_CHARS.source, 'g');
@@ -69,7 +83,7 @@ async function main(): Promise<number> {
     process.stdout.write(USAGE + '\n');
     return values.help ? 0 : 2;
   }
-  const url = values.url ?? process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+  const url = dlqBrokerUrls(values.url);
   const limit = values.limit ? Number(values.limit) : undefined;
   switch (command) {
     case 'list':

@@ -4,12 +4,11 @@ import { EventOf, MessageType, exchangeFor } from '../contracts';
 
 export { brokerUserOf, publishProperties } from './properties';
 export { queueArgumentsCheck } from './readiness';
-import { redactUrl } from '../config';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import { SpanKind, currentTraceparent, inSpan, publishParent } from '../tracing';
 import { attachInternals } from './internals';
-import { brokerUserOf, publishProperties } from './properties';
+import { publishProperties } from './properties';
 import {
   QueueDeclarer,
   QueueMismatch,
@@ -18,9 +17,14 @@ import {
   declareTopology,
   retryExchangeName,
 } from './topology';
+import { type BrokerUrls, brokerUserOfUrls, parseBrokerUrls, redactUrl } from './urls';
 
 export interface BrokerOptions {
-  url: string;
+  /**
+   * One broker, or the nodes of a cluster as a comma-separated list (AMQP_URL) or an array: the
+   * connection goes to the first that answers and, when lost, to the next in turn.
+   */
+  url: BrokerUrls;
   name: string;
   logger: Logger;
   metrics?: Metrics;
@@ -48,21 +52,35 @@ export interface Broker {
 
 export function connectBroker(opts: BrokerOptions): Broker {
   const { logger, metrics } = opts;
+  const urls = parseBrokerUrls(opts.url);
   // amqp-connection-manager reconnects by itself, re-runs each channel's setup (our topology),
-  // keeps publishes issued while disconnected and re-sends the unconfirmed ones.
-  const connection = amqp.connect([opts.url], {
+  // keeps publishes issued while disconnected and re-sends the unconfirmed ones. Given several
+  // brokers it tries them round-robin: each (re)connect attempt goes to the next one, so a
+  // cluster node that is down is skipped after one failed attempt.
+  const connection = amqp.connect(urls, {
     heartbeatIntervalInSeconds: 5,
     reconnectTimeInSeconds: 1,
     // amqplib leaves Nagle's algorithm on: a lone small frame (a publish, an ack) then waits for
     // the peer's delayed ACK, ~40 ms per hop at low rates.
     connectionOptions: { noDelay: true, clientProperties: { connection_name: opts.name } },
   });
-  connection.on('connect', () => logger.info({ broker: redactUrl(opts.url) }, 'broker connected'));
+  // The event's url is the entry it used (a string: we pass strings).
+  const brokerOf = (url: unknown) => (typeof url === 'string' ? redactUrl(url) : undefined);
+  let connectedTo: string | undefined;
+  connection.on('connect', ({ url }) => {
+    connectedTo = brokerOf(url);
+    logger.info({ broker: connectedTo }, 'broker connected');
+  });
   connection.on('disconnect', ({ err }) =>
-    logger.warn({ err: err?.message }, 'broker disconnected; reconnecting'),
+    logger.warn({ err: err?.message, broker: connectedTo }, 'broker disconnected; reconnecting'),
   );
-  connection.on('connectFailed', ({ err }) =>
-    logger.warn({ err: err?.message }, 'broker connection failed; retrying'),
+  connection.on('connectFailed', ({ err, url }) =>
+    logger.warn(
+      { err: err?.message, broker: brokerOf(url) },
+      urls.length > 1
+        ? 'broker connection failed; trying the next broker'
+        : 'broker connection failed; retrying',
+    ),
   );
   connection.on('blocked', ({ reason }) =>
     logger.warn({ reason }, 'broker blocked publishing (resource alarm)'),
@@ -217,7 +235,8 @@ export function connectBroker(opts: BrokerOptions): Broker {
     return c;
   };
 
-  const userId = brokerUserOf(opts.url);
+  // Every entry names the same user (parseBrokerUrls checks), whichever node we are on.
+  const userId = brokerUserOfUrls(urls);
   async function publishRaw(exchange: string, routingKey: string, body: Buffer, props: Options.Publish) {
     const deadline = Date.now() + opts.publishTimeoutMs;
     for (let attempt = 1; ; attempt++) {

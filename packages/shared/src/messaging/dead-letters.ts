@@ -1,8 +1,10 @@
-import amqplib, { GetMessage } from 'amqplib';
+import type amqplib from 'amqplib';
+import type { GetMessage } from 'amqplib';
 import { ATTEMPT_HEADER, ERROR_HEADER, REASON_HEADER } from './consumer';
-import { brokerUserOf } from './broker';
 import { DEAD_LETTER_SUFFIX, retryExchangeName } from './topology';
 import { originalUserHeader } from './trust';
+// `url` here is an AMQP_URL: one broker, or the nodes of a cluster, tried in order until one accepts.
+import { type BrokerUrls, brokerUserOfUrls, connectFirstBroker } from './urls';
 
 export interface DeadLetter {
   messageId?: string;
@@ -49,8 +51,8 @@ function describe(m: GetMessage, bodyLimit: number): DeadLetter {
   };
 }
 
-async function withChannel<T>(url: string, fn: (ch: amqplib.ConfirmChannel) => Promise<T>): Promise<T> {
-  const conn = await amqplib.connect(url, { noDelay: true });
+async function withChannel<T>(url: BrokerUrls, fn: (ch: amqplib.ConfirmChannel) => Promise<T>): Promise<T> {
+  const conn = await connectFirstBroker(url, { noDelay: true });
   // The failing operation's promise carries the error; without listeners it would also be thrown.
   conn.on('error', () => undefined);
   try {
@@ -71,7 +73,7 @@ async function withChannel<T>(url: string, fn: (ch: amqplib.ConfirmChannel) => P
  * return to the queue when the channel closes.
  */
 export async function listDeadLetters(
-  url: string,
+  url: BrokerUrls,
   queue: string,
   limit = 100,
   bodyLimit = 2000,
@@ -102,14 +104,14 @@ export const serviceOfQueue = (workQueue: string) => workQueue.split('.')[0]!;
  * checking publishers refuses the replayed messages (only its own user's header is believed).
  */
 export async function replayDeadLetters(
-  url: string,
+  url: BrokerUrls,
   queue: string,
   opts: { ids?: string[]; limit?: number; service?: string } = {},
 ): Promise<number> {
   const { workQueue, deadLetterQueue } = deadLetterQueueOf(queue);
   const limit = opts.limit ?? Number.MAX_SAFE_INTEGER;
   const exchange = retryExchangeName(opts.service ?? serviceOfQueue(workQueue));
-  const self = brokerUserOf(url);
+  const self = brokerUserOfUrls(url);
   return withChannel(url, async (ch) => {
     await ch.checkQueue(deadLetterQueue);
     await ch.checkQueue(workQueue);
@@ -155,12 +157,12 @@ export async function replayDeadLetters(
   });
 }
 
-export async function purgeDeadLetters(url: string, queue: string): Promise<number> {
+export async function purgeDeadLetters(url: BrokerUrls, queue: string): Promise<number> {
   const { deadLetterQueue } = deadLetterQueueOf(queue);
   return withChannel(url, async (ch) => (await ch.purgeQueue(deadLetterQueue)).messageCount);
 }
 
-export async function countDeadLetters(url: string, queue: string): Promise<number> {
+export async function countDeadLetters(url: BrokerUrls, queue: string): Promise<number> {
   const { deadLetterQueue } = deadLetterQueueOf(queue);
   return withChannel(url, async (ch) => (await ch.checkQueue(deadLetterQueue)).messageCount);
 }

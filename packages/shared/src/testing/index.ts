@@ -9,6 +9,7 @@ import amqplib from 'amqplib';
 import jwt from 'jsonwebtoken';
 import type { Kysely } from 'kysely';
 import { EXCHANGES } from '../messaging/topology';
+import { type BrokerUrls, connectFirstBroker } from '../messaging/urls';
 import { createDb, dropDatabase, ensureDatabase, migrateToLatest } from '../db';
 
 const exec = promisify(execFile);
@@ -75,16 +76,19 @@ export interface Collected {
   body: any;
 }
 
-/** Binds a private queue to exchanges and keeps every message that arrives, for assertions. */
+/**
+ * Binds a private queue to exchanges and keeps every message that arrives, for assertions. `url`
+ * may list several brokers (AMQP_URL's form): the first that accepts is used.
+ */
 export class MessageCollector {
   readonly messages: Collected[] = [];
   private constructor(private readonly conn: amqplib.ChannelModel) {}
 
   static async start(
-    url: string,
+    url: BrokerUrls,
     bindings: { exchange: string; routingKey: string }[],
   ): Promise<MessageCollector> {
-    const conn = await amqplib.connect(url, { noDelay: true });
+    const conn = await connectFirstBroker(url, { noDelay: true });
     conn.on('error', () => undefined);
     const c = new MessageCollector(conn);
     const ch = await conn.createChannel();
@@ -140,15 +144,18 @@ export async function waitUntil(
   }
 }
 
-/** Publishes raw bytes as a login server (or an attacker) would: persistent, confirmed. */
+/**
+ * Publishes raw bytes as a login server (or an attacker) would: persistent, confirmed. `url` may
+ * list several brokers (AMQP_URL's form): the first that accepts is used.
+ */
 export async function publishRaw(
-  url: string,
+  url: BrokerUrls,
   exchange: string,
   routingKey: string,
   content: Buffer | string | object,
   props: amqplib.Options.Publish = {},
 ): Promise<void> {
-  const conn = await amqplib.connect(url, { noDelay: true });
+  const conn = await connectFirstBroker(url, { noDelay: true });
   try {
     const ch = await conn.createConfirmChannel();
     const body = Buffer.isBuffer(content)
@@ -199,4 +206,3 @@ export function testEnv(extra: Record<string, string | undefined> = {}): NodeJS.
     ...extra,
   };
 }
-export * from './barrier';
