@@ -21,6 +21,7 @@ import { NO_PENDING } from '../../src/domain/settings';
 import type { Channel, Policy } from '../../src/domain/types';
 import { LoginRecordedEvent, accountIdFor, loginRecorded } from '../support/events';
 import { Harness } from '../support/harness';
+import { untilQuiet } from '../support/quiet';
 
 const at = (secondsAgo: number) => new Date(Date.now() - secondsAgo * 1000).toISOString();
 
@@ -465,8 +466,7 @@ describe('login.recorded batches through the broker', () => {
       });
       // Two retries (the test's RETRY_DELAYS_MS has two delays), all of them the poison's.
       expect((await metric('messages_retried_total', [queue])) - retriedBefore).toBe(2);
-      await h.settled();
-      await new Promise((r) => setTimeout(r, 400));
+      await untilQuiet(h);
       for (const login of [...trusted, lockLogin]) {
         expect(
           h.out.of('login.assessed').filter((m) => m.body.data.loginEventId === login.correlationid),

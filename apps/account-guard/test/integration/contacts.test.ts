@@ -1,9 +1,8 @@
 import { waitUntil } from '@account-security/shared/testing';
 import { accountIdFor, loginRecorded } from '../support/events';
 import { Harness, SUPPORT, agedToken, playerToken } from '../support/harness';
+import { untilQuiet } from '../support/quiet';
 
-/** A quiet period after everything expected has arrived, to see that nothing else follows. */
-const quiet = () => new Promise((r) => setTimeout(r, 500));
 const CHANGED = 'Your account protection settings were changed';
 const verifyTokenIn = (text: string) => /\/v1\/contacts\/verify\/([A-Za-z0-9_-]{43})/.exec(text)?.[1];
 
@@ -57,8 +56,7 @@ describe('protection changes an intruder cannot hide (SPEC §8)', () => {
     const first = loginRecorded({ accountId: acc, country: 'JP' });
     await h.publish(first);
     await waitUntil(() => signIns(oldAddress).length === 1, 20000, 'sign-in notice to the old address');
-    await h.settled();
-    await quiet();
+    await untilQuiet(h);
     expect(subjects(newAddress)).toEqual(['Confirm your contact address for Account Guard']);
     expect(subjects(oldAddress).filter((s) => s === CHANGED)).toHaveLength(1);
 
@@ -77,8 +75,7 @@ describe('protection changes an intruder cannot hide (SPEC §8)', () => {
     const second = loginRecorded({ accountId: acc, country: 'JP' });
     await h.publish(second);
     await waitUntil(() => signIns(newAddress).length === 1, 20000, 'sign-in notice to the new address');
-    await h.settled();
-    await quiet();
+    await untilQuiet(h);
     expect(signIns(oldAddress)).toHaveLength(1);
 
     const audit = await h.audit(acc);
@@ -121,8 +118,7 @@ describe('protection changes an intruder cannot hide (SPEC §8)', () => {
 
     const bySupportRes = await put(acc, settings(bySupport), SUPPORT);
     expect(bySupportRes.body).toMatchObject({ email: bySupport, pendingEmail: null });
-    await h.settled();
-    await quiet();
+    await untilQuiet(h);
     expect(h.smtp!.to(vouched)).toHaveLength(0);
     expect(h.smtp!.to(bySupport)).toHaveLength(0);
   });

@@ -3,6 +3,7 @@ import { SESSION_KICK, followUp } from '@account-security/shared';
 import { waitUntil } from '@account-security/shared/testing';
 import { accountIdFor, loginRecorded } from '../support/events';
 import { Harness, phoneFor } from '../support/harness';
+import { untilQuiet } from '../support/quiet';
 import { unlockTokenIn } from '../support/smtp';
 
 const emailOf = (acc: string) => `${acc}@players.example.test`;
@@ -71,7 +72,7 @@ describe('when the mail server is down', () => {
     expect(unlocked.status).toBe(200);
     expect(unlocked.body).toMatchObject({ accountId: acc, locked: false });
 
-    await new Promise((r) => setTimeout(r, 500));
+    await untilQuiet(h);
     expect(smtp.to(emailOf(acc))).toHaveLength(1);
     const sent = (await h.audit(acc)).filter(
       (a) => a.action === 'notification_sent' && a.details.channel === 'email',
@@ -102,8 +103,7 @@ describe('when the SMS provider fails', () => {
     const [sms] = await h.twilio.waitFor(phoneFor(acc), 1, 15000);
     expect(sms!.form.Body).toContain('Japan (JP)');
     expect(h.twilio.failed).toBe(2);
-    await h.settled();
-    await new Promise((r) => setTimeout(r, 400));
+    await untilQuiet(h);
     expect(h.twilio.to(phoneFor(acc))).toHaveLength(1);
   });
 
@@ -183,8 +183,7 @@ describe('when a consumer died after deciding', () => {
 
     const [published] = await h.waitAbout('session.kick', acc);
     expect(published!.body.id).toBe(kick.id);
-    await h.settled();
-    await new Promise((r) => setTimeout(r, 400));
+    await untilQuiet(h);
     expect(h.about('session.kick', acc)).toHaveLength(1);
     expect((await h.audit(acc)).map((a) => a.action)).toEqual(['session_kicked']);
   });

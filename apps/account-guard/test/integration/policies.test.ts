@@ -10,10 +10,9 @@ import {
   phoneFor,
   playerToken,
 } from '../support/harness';
+import { untilQuiet } from '../support/quiet';
 import { unlockTokenIn } from '../support/smtp';
 
-/** A quiet period after everything expected has arrived, to see that nothing else follows. */
-const quiet = () => new Promise((r) => setTimeout(r, 400));
 const emailOf = (acc: string) => `${acc}@players.example.test`;
 
 describe('account-guard carries out each protection policy (SPEC §4)', () => {
@@ -85,8 +84,7 @@ describe('account-guard carries out each protection policy (SPEC §4)', () => {
     expect(message!.body.correlationid).toBe(login.correlationid);
     expect(message!.body.data.text).toContain('Japan (JP)');
 
-    await h.settled();
-    await quiet();
+    await untilQuiet(h);
     expect(h.about('session.kick', acc)).toHaveLength(0);
     expect(h.about('account.locked', acc)).toHaveLength(0);
     expect((await statusOf(acc)).locked).toBe(false);
@@ -128,8 +126,7 @@ describe('account-guard carries out each protection policy (SPEC §4)', () => {
     await h.twilio.waitFor(phoneFor(acc));
     expect(h.about('player.message', acc)).toHaveLength(1);
 
-    await h.settled();
-    await quiet();
+    await untilQuiet(h);
     expect(h.about('account.locked', acc)).toHaveLength(0);
     expect((await statusOf(acc)).locked).toBe(false);
     expect((await h.audit(acc)).filter((a) => a.action === 'session_kicked')).toEqual([
@@ -150,7 +147,7 @@ describe('account-guard carries out each protection policy (SPEC §4)', () => {
       reasons: ['trusted_country'],
       actions: [],
     });
-    await quiet();
+    await untilQuiet(h);
     expect(h.about('session.kick', acc).map((k) => k.body.data.sessionId)).toEqual([foreign.data.sessionId]);
   });
 
@@ -205,7 +202,7 @@ describe('account-guard carries out each protection policy (SPEC §4)', () => {
       policy: 'notify',
       actions: [{ type: 'notify', channel: 'in_game', status: 'sent' }],
     });
-    await quiet();
+    await untilQuiet(h);
     expect(h.about('session.kick', acc)).toHaveLength(3);
   });
 
@@ -290,8 +287,7 @@ describe('account-guard carries out each protection policy (SPEC §4)', () => {
     const kicks = await h.waitAbout('session.kick', acc, 2);
     expect(kicks[1]!.body.data).toMatchObject({ sessionId: home.data.sessionId, reason: 'account_locked' });
 
-    await h.settled();
-    await quiet();
+    await untilQuiet(h);
     expect(h.smtp!.to(emailOf(acc))).toHaveLength(1);
     expect(h.about('account.locked', acc)).toHaveLength(1);
   });
@@ -306,7 +302,7 @@ describe('account-guard carries out each protection policy (SPEC §4)', () => {
       policy: 'none',
       actions: [],
     });
-    await quiet();
+    await untilQuiet(h);
     for (const key of ['session.kick', 'player.message', 'account.locked'])
       expect(h.about(key, acc)).toHaveLength(0);
     expect(h.smtp!.to(emailOf(acc))).toHaveLength(0);
@@ -329,7 +325,7 @@ describe('account-guard carries out each protection policy (SPEC §4)', () => {
       policy: 'lock',
       actions: [],
     });
-    await quiet();
+    await untilQuiet(h);
     for (const key of ['session.kick', 'player.message', 'account.locked'])
       expect(h.about(key, acc)).toHaveLength(0);
     expect(h.smtp!.to(emailOf(acc))).toHaveLength(0);

@@ -2,8 +2,8 @@ import type { RunningService } from '@account-security/shared';
 import { waitUntil } from '@account-security/shared/testing';
 import { accountIdFor, loginRecorded } from '../support/events';
 import { Harness, phoneFor } from '../support/harness';
+import { untilQuiet } from '../support/quiet';
 
-const quiet = () => new Promise((r) => setTimeout(r, 500));
 const emailOf = (acc: string) => `${acc}@players.example.test`;
 
 /** Deliveries of login.recorded this instance has handled and acked (from its /metrics). */
@@ -30,9 +30,8 @@ describe('exactly-once effects under at-least-once delivery', () => {
     await h?.stop();
   });
 
+  /** After untilQuiet: nothing more is coming. */
   async function expectEffectsOnce(acc: string, loginId: string) {
-    await h.settled();
-    await quiet();
     expect(h.smtp!.to(emailOf(acc))).toHaveLength(1);
     expect(h.twilio.to(phoneFor(acc))).toHaveLength(1);
     expect(h.about('session.kick', acc)).toHaveLength(1);
@@ -74,6 +73,7 @@ describe('exactly-once effects under at-least-once delivery', () => {
       );
       await h.settled();
     }
+    await untilQuiet(h);
     await expectEffectsOnce(acc, login.correlationid!);
   });
 
@@ -84,6 +84,7 @@ describe('exactly-once effects under at-least-once delivery', () => {
     const before = await handled(h.svc);
     await Promise.all(Array.from({ length: 5 }, () => h.publish(login)));
     await waitUntil(async () => (await handled(h.svc)) >= before + 5, 10000, 'five deliveries handled');
+    await untilQuiet(h);
     await expectEffectsOnce(acc, login.correlationid!);
   });
 
@@ -100,6 +101,7 @@ describe('exactly-once effects under at-least-once delivery', () => {
       15000,
       'all deliveries handled',
     );
+    await untilQuiet(h, [replica]);
     for (const [i, acc] of accounts.entries()) await expectEffectsOnce(acc, logins[i]!.correlationid!);
     expect(await handled(replica)).toBeGreaterThan(0);
   });
