@@ -206,3 +206,4 @@ export function testEnv(extra: Record<string, string | undefined> = {}): NodeJS.
     ...extra,
   };
 }
+export * from './barrier';
