@@ -79,6 +79,11 @@ export const configShape = {
   TWILIO_AUTH_TOKEN: env.string().optional(),
   TWILIO_FROM: twilioSender.optional(),
   TWILIO_TIMEOUT_MS: env.int(1000, 300000).default(15000),
+  /**
+   * Where Twilio's REST API is reached instead of https://api.twilio.com: an egress proxy, a
+   * Twilio-compatible gateway, or a stand-in server in tests. Paths stay Twilio's own.
+   */
+  TWILIO_API_URL: env.url(/^https?:$/).optional(),
   UNLOCK_TOKEN_TTL_MINUTES: env.int(1, 60 * 24 * 30).default(60 * 24),
   /**
    * Refused one-time-link requests per window before 429: unknown tokens per client address, and

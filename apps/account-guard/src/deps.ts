@@ -79,5 +79,6 @@ function twilioSms(config: AppConfig): SmsPort | null {
     authToken: config.TWILIO_AUTH_TOKEN,
     from: config.TWILIO_FROM,
     timeoutMs: config.TWILIO_TIMEOUT_MS,
+    apiUrl: config.TWILIO_API_URL,
   });
 }

@@ -1,23 +1,40 @@
 import twilio from 'twilio';
-import type RequestClient from 'twilio/lib/base/RequestClient';
+import RequestClient from 'twilio/lib/base/RequestClient';
 import { DeliveryError, SmsPort } from '../ports/notifications';
 
 /**
- * SMS through Twilio's Messages API. `httpClient` replaces the HTTP layer (tests point it at a
- * stand-in server); by default the twilio package's own client is used.
+ * The twilio package's own HTTP client, sending every request to `apiUrl` (scheme, host and
+ * port; Twilio's paths are kept) instead of Twilio's hosts.
+ */
+export function redirectedHttpClient(apiUrl: string): RequestClient {
+  const base = apiUrl.replace(/\/+$/, '');
+  class RedirectedClient extends RequestClient {
+    override request<T>(opts: RequestClient.RequestOptions<T>) {
+      return super.request({ ...opts, uri: opts.uri.replace(/^https:\/\/[^/]+/, base) });
+    }
+  }
+  return new RedirectedClient({ keepAlive: true });
+}
+
+/**
+ * SMS through Twilio's Messages API. `apiUrl` (TWILIO_API_URL) or `httpClient` replaces where
+ * requests go (a proxy, a stand-in server in tests); by default the twilio package's own client
+ * talks to api.twilio.com.
  */
 export function createTwilioSms(opts: {
   accountSid: string;
   authToken: string;
   from: string;
   timeoutMs: number;
+  apiUrl?: string;
   httpClient?: RequestClient;
 }): SmsPort {
+  const httpClient = opts.httpClient ?? (opts.apiUrl ? redirectedHttpClient(opts.apiUrl) : undefined);
   const client = twilio(opts.accountSid, opts.authToken, {
     timeout: opts.timeoutMs,
     autoRetry: true,
     maxRetries: 2,
-    ...(opts.httpClient ? { httpClient: opts.httpClient } : {}),
+    ...(httpClient ? { httpClient } : {}),
   });
   const sender = opts.from.startsWith('MG') ? { messagingServiceSid: opts.from } : { from: opts.from };
   return {

@@ -15,14 +15,11 @@ import {
 } from '@account-security/shared/testing';
 import request from 'supertest';
 import type { DB } from '../../src/data-access/db';
-import { createTwilioSms } from '../../src/adapters/twilio-sms';
-import { loadAccountGuardConfig } from '../../src/config';
-import type { SmsPort } from '../../src/ports/notifications';
 import { start } from '../../src/main';
 import type { Channel, Policy } from '../../src/domain/types';
 import type { LoginRecordedEvent } from './events';
 import { TestSmtpServer, freeSmtpPort } from '@account-security/shared/testing/smtp';
-import { TwilioStandIn } from './twilio';
+import { TwilioStandIn } from '@account-security/shared/testing/twilio';
 
 export const PUBLIC_URL = 'http://guard.example.test';
 export const TWILIO_SID = 'AC' + 'a1'.repeat(16);
@@ -100,11 +97,13 @@ export class Harness {
       TWILIO_ACCOUNT_SID: TWILIO_SID,
       TWILIO_AUTH_TOKEN: TWILIO_TOKEN,
       TWILIO_FROM,
+      // The service's own Twilio client (configured as in production), sent to the stand-in.
+      TWILIO_API_URL: twilio.baseUrl,
       NOTIFY_RETRY_MS: '100',
       NOTIFY_RETRY_MAX_MS: '400',
       ...opts.env,
     });
-    const svc = await start(env, { sms: twilioThrough(twilio, env) });
+    const svc = await start(env);
     await svc.broker.waitForReady();
     const out = await MessageCollector.start(vhost.url, [
       { exchange: EVENTS_EXCHANGE, routingKey: '#' },
@@ -116,7 +115,7 @@ export class Harness {
 
   /** Another replica of the service on the same broker vhost and database. */
   async startReplica(): Promise<RunningService> {
-    const replica = await start(this.env, { sms: twilioThrough(this.twilio, this.env) });
+    const replica = await start(this.env);
     await replica.broker.waitForReady();
     await waitUntil(() => replica.consumers.every((c) => c.isConnected()));
     this.extra.push(replica);
@@ -250,18 +249,6 @@ export class Harness {
     await this.db?.drop();
     await this.vhost?.delete();
   }
-}
-
-/** The real Twilio client of the service, its HTTP layer pointed at the stand-in. */
-function twilioThrough(twilio: TwilioStandIn, env: NodeJS.ProcessEnv): SmsPort {
-  const config = loadAccountGuardConfig(env);
-  return createTwilioSms({
-    accountSid: config.TWILIO_ACCOUNT_SID!,
-    authToken: config.TWILIO_AUTH_TOKEN!,
-    from: config.TWILIO_FROM!,
-    timeoutMs: config.TWILIO_TIMEOUT_MS,
-    httpClient: twilio.httpClient(),
-  });
 }
 
 export function phoneFor(accountId: string): string {

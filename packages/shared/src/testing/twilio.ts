@@ -1,7 +1,6 @@
 import { createServer, IncomingMessage, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
-import RequestClient from 'twilio/lib/base/RequestClient';
-import { waitUntil } from '@account-security/shared/testing';
+import { waitUntil } from './index';
 
 export interface RecordedSmsRequest {
   method: string;
@@ -12,20 +11,20 @@ export interface RecordedSmsRequest {
 }
 
 /**
- * Stands in for api.twilio.com: records what the real twilio client sends and answers like
- * the Messages API. `failNext(status)` makes the next requests fail.
+ * Stands in for api.twilio.com (point TWILIO_API_URL at `baseUrl`): records what the real twilio
+ * client sends and answers like the Messages API. `failNext(status)` makes the next requests fail.
+ * Test-only, and free of the twilio package: account-guard's tests add its HTTP client.
  */
 export class TwilioStandIn {
   readonly requests: RecordedSmsRequest[] = [];
   /** Requests answered with a failure (not in `requests`). */
   failed = 0;
   private failures: number[] = [];
-  private constructor(private readonly server: Server) {}
+  private readonly server: Server = createServer((req, res) => void this.onRequest(req, res));
 
-  static async start(): Promise<TwilioStandIn> {
-    const standIn: TwilioStandIn = new TwilioStandIn(
-      createServer((req, res) => void standIn.onRequest(req, res)),
-    );
+  /** Listening on a free port of 127.0.0.1; `start` of a subclass makes the subclass. */
+  static async start<T extends TwilioStandIn>(this: new () => T): Promise<T> {
+    const standIn = new this();
     await new Promise<void>((resolve) => standIn.server.listen(0, '127.0.0.1', resolve));
     return standIn;
   }
@@ -36,17 +35,6 @@ export class TwilioStandIn {
 
   failNext(...statuses: number[]): void {
     this.failures.push(...statuses);
-  }
-
-  /** The twilio package's own HTTP client, sent to this server instead of api.twilio.com. */
-  httpClient(): RequestClient {
-    const base = this.baseUrl;
-    class StandInClient extends RequestClient {
-      override request<T>(opts: RequestClient.RequestOptions<T>) {
-        return super.request({ ...opts, uri: opts.uri.replace(/^https:\/\/[^/]+/, base) });
-      }
-    }
-    return new StandInClient({ keepAlive: false });
   }
 
   to(phone: string): RecordedSmsRequest[] {
