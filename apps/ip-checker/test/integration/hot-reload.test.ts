@@ -12,7 +12,9 @@ import {
 import {
   MessageCollector,
   TestVhost,
+  barrier,
   createTestVhost,
+  inFlightAt,
   testEnv,
   waitUntil,
 } from '@account-security/shared/testing';
@@ -23,6 +25,7 @@ import { replaceMmdb, writeMmdb } from '../support/mmdb-writer';
 const OLD = 'Test-Country 2026-05-25';
 const NEW = 'Test-Country 2026-06-01';
 const TOTAL = 200;
+const QUEUE = 'ip-checker.login.succeeded';
 
 describe('ip-checker while its GeoIP database is replaced', () => {
   let vhost: TestVhost;
@@ -103,8 +106,33 @@ describe('ip-checker while its GeoIP database is replaced', () => {
     await publish(180, TOTAL);
 
     const resolved = await out.waitFor(LOGIN_GEO_RESOLVED, TOTAL, 30000);
-    await new Promise((r) => setTimeout(r, 300));
-    expect(out.of(LOGIN_GEO_RESOLVED)).toHaveLength(TOTAL);
+    // Logins of other accounts through the same connection and queue, behind the 200.
+    const sentinels = new Set<string>();
+    await barrier.afterQueue({
+      vhost,
+      queue: { name: QUEUE, inFlight: inFlightAt([svc], QUEUE) },
+      sentinel: () => {
+        const s = createEvent({
+          type: LOGIN_SUCCEEDED,
+          source: 'game-login/kr-1',
+          subject: `sentinel-${sentinels.size}`,
+          data: {
+            accountId: `sentinel-${sentinels.size}`,
+            sessionId: `sentinel-${sentinels.size}`,
+            ip: '1.2.3.4',
+            client: { platform: 'pc', version: '1.0' },
+          },
+        });
+        sentinels.add(s.id);
+        return {
+          send: () => loginServer.publish(s),
+          seen: () => out.of(LOGIN_GEO_RESOLVED).some((m) => m.body.correlationid === s.id),
+        };
+      },
+    });
+    expect(out.of(LOGIN_GEO_RESOLVED).filter((m) => !sentinels.has(m.body.correlationid))).toHaveLength(
+      TOTAL,
+    );
 
     const byLogin = new Map(resolved.map((m) => [m.body.correlationid as string, m.body.data.geo]));
     expect(byLogin.size).toBe(TOTAL);
@@ -124,7 +152,7 @@ describe('ip-checker while its GeoIP database is replaced', () => {
     expect(metrics).not.toMatch(/messages_retried_total\{[^}]*\} [1-9]/);
     expect(metrics).not.toMatch(/messages_dead_lettered_total\{[^}]*\} [1-9]/);
     expect(metrics).toMatch(
-      new RegExp(`messages_consumed_total\\{[^}]*outcome="handled"[^}]*\\} ${TOTAL}\\b`),
+      new RegExp(`messages_consumed_total\\{[^}]*outcome="handled"[^}]*\\} ${TOTAL + sentinels.size}\\b`),
     );
   });
 });

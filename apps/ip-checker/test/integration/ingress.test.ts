@@ -12,6 +12,7 @@ import {
 import {
   MessageCollector,
   TestVhost,
+  barrier,
   createTestVhost,
   signToken,
   testEnv,
@@ -76,6 +77,22 @@ describe('ip-checker HTTP ingress (POST /v1/events)', () => {
     expect({ status: res.status, code: body.error?.code }).toEqual({ status, code });
     if (message) expect(body.error?.message).toMatch(message);
   };
+
+  /**
+   * Everything the ingress published before has reached the collector: a valid login posted
+   * after it goes out on the same publish channel, and the collector reads one queue in order.
+   */
+  const untilPublished = () =>
+    barrier.afterQueue({
+      vhost,
+      sentinel: () => {
+        const s = succeeded();
+        return {
+          send: async () => expect((await postStructured(s)).status).toBe(202),
+          seen: () => arrived(LOGIN_SUCCEEDED, s.id).length > 0,
+        };
+      },
+    });
 
   beforeAll(async () => {
     vhost = await createTestVhost('ip_checker_ingress');
@@ -222,7 +239,7 @@ describe('ip-checker HTTP ingress (POST /v1/events)', () => {
       'INVALID_INPUT',
       /^body: at most 100/,
     );
-    await new Promise((r) => setTimeout(r, 300));
+    await untilPublished();
     expect(arrived(LOGIN_SUCCEEDED, good.id)).toHaveLength(0);
   });
 
@@ -230,7 +247,7 @@ describe('ip-checker HTTP ingress (POST /v1/events)', () => {
     const e = succeeded();
     await expectError(await postStructured(e, ''), 401, 'UNAUTHORIZED');
     await expectError(await postStructured(e, player), 403, 'FORBIDDEN', /service role/);
-    await new Promise((r) => setTimeout(r, 300));
+    await untilPublished();
     expect(arrived(LOGIN_SUCCEEDED, e.id)).toHaveLength(0);
   });
 
@@ -252,7 +269,7 @@ describe('ip-checker HTTP ingress (POST /v1/events)', () => {
       'PAYLOAD_TOO_LARGE',
       /^body\[1\]: /,
     );
-    await new Promise((r) => setTimeout(r, 300));
+    await untilPublished();
     expect(arrived(LOGIN_SUCCEEDED, member.id)).toHaveLength(0);
   });
 

@@ -11,7 +11,9 @@ import {
 import {
   MessageCollector,
   TestVhost,
+  barrier,
   createTestVhost,
+  inFlightAt,
   publishRaw,
   testEnv,
   waitUntil,
@@ -104,8 +106,18 @@ describe('ip-checker', () => {
       expect(m.properties.contentType).toBe('application/cloudevents+json');
       expect(loginGeoResolvedEvent.safeParse(m.body).success).toBe(true);
 
-      // Anything extra would arrive right behind the first copy.
-      await new Promise((r) => setTimeout(r, 300));
+      // Anything extra would be in by the time later logins' answers are (see barrier.ts).
+      await barrier.afterQueue({
+        vhost,
+        queue: { name: QUEUE, inFlight: inFlightAt([svc], QUEUE) },
+        sentinel: () => {
+          const s = login('8.8.8.8');
+          return {
+            send: () => publishRaw(vhost.url, EVENTS_EXCHANGE, LOGIN_SUCCEEDED, s),
+            seen: () => resolvedFor(s.id).length > 0,
+          };
+        },
+      });
       expect(resolvedFor(e.id)).toHaveLength(1);
     });
 

@@ -5,9 +5,11 @@ import {
   listDeadLetters,
   loginRecordedEvent,
 } from '@account-security/shared';
-import { waitUntil } from '@account-security/shared/testing';
+import { barrier, inFlightAt, waitUntil } from '@account-security/shared/testing';
 import { sql } from 'kysely';
 import { Harness, geoResolved, minutesAgo, startHarness } from '../support/harness';
+
+const QUEUE = 'login-history.login.geo-resolved';
 
 describe('recording logins from login.geo-resolved', () => {
   let h: Harness;
@@ -222,8 +224,18 @@ describe('recording logins from login.geo-resolved', () => {
     // The login was already stored (committed) when the publish failed.
     expect(failedPublishes).toEqual([{ loginId: e.correlationid, storedRows: 2 }]);
     expect(await rowCount('acc-crash')).toBe(2);
-    // Give a stray second publish the time to show up before asserting there is none.
-    await new Promise((r) => setTimeout(r, 500));
+    // A stray second publish would be in by the time a later login's is (see barrier.ts).
+    await barrier.afterQueue({
+      vhost: h.vhost,
+      queue: { name: QUEUE, inFlight: inFlightAt([h.svc], QUEUE) },
+      sentinel: () => {
+        const s = geoResolved({ accountId: 'acc-crash-sentinel', country: 'KR', time: new Date() });
+        return {
+          send: () => h.publish(s),
+          seen: () => h.recordedFor([s.correlationid!]).length > 0,
+        };
+      },
+    });
     const [event] = h.recordedFor([e.correlationid!]);
     expect(h.recordedFor([e.correlationid!])).toHaveLength(1);
     expect(event.body.id).toBe(followUpId(e.correlationid!, LOGIN_RECORDED));
