@@ -5,7 +5,9 @@
  * queue's leader with kill -9, consumes every message from a surviving node, restarts the killed
  * node, and stops, then checks nothing is left. CLUSTER_CHECK_FAIL makes it fail mid-way, to show
  * the clean-up anyway: `throw` (the caller's finally runs stop()), `exit` (process.exit: only the
- * exit hook runs), `sigint` (the signal hook), `sigkill` (no hook at all: the watchdog cleans up after this process is gone).
+ * exit hook runs), `sigint` (the signal hook), `sigkill` (no hook at all: the watchdog cleans up
+ * after this process is gone), `hang` (waits to be killed from outside, watchdog included: the
+ * next start removes what is left).
  */
 import amqplib from 'amqplib';
 import { Cluster, ClusterNode, epmdNames, leftovers, startCluster } from './cluster';
@@ -133,6 +135,10 @@ async function main() {
       log('CLUSTER_CHECK_FAIL=sigint: SIGINT to this process mid-way (as Ctrl-C would)');
       process.kill(process.pid, 'SIGINT');
       await sleep(30_000);
+    }
+    if (FAIL === 'hang') {
+      log(`CLUSTER_CHECK_FAIL=hang: waiting (pid ${process.pid}) to be killed from outside`);
+      await sleep(600_000);
     }
     if (FAIL === 'sigkill') {
       log('CLUSTER_CHECK_FAIL=sigkill: kill -9 of this process mid-way, no hook runs');

@@ -158,7 +158,10 @@ export function epmdNames(): Promise<{ name: string; port: number }[]> {
     sock.setTimeout(5000, () => sock.destroy(new Error('cluster: epmd did not answer within 5 s')));
     sock.on('connect', () => sock.write(Buffer.from([0, 1, 110]))); // NAMES_REQ
     sock.on('data', (c) => chunks.push(c));
-    sock.on('error', reject);
+    sock.on('error', (err: NodeJS.ErrnoException) =>
+      // No epmd yet: the first node starts one (as the packaged server does), and nothing is registered.
+      err.code === 'ECONNREFUSED' ? resolve([]) : reject(err),
+    );
     sock.on('close', () => {
       const text = Buffer.concat(chunks).subarray(4).toString('utf8');
       resolve(
