@@ -1,4 +1,4 @@
-import { AddressInfo } from 'node:net';
+import { AddressInfo, Server, Socket, createServer } from 'node:net';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { waitUntil } from './index';
@@ -16,13 +16,17 @@ export interface ReceivedMail {
 /**
  * A real SMTP server (smtp-server) inside the test process that keeps every message it receives,
  * parsed with mailparser; test-only (its two libraries are dev dependencies of the workspace).
- * `stop()` then `resume()` make an outage that ends, on the same port.
+ * `stop()` then `resume()` make an outage that ends, on the same port; `hang()` then `resume()`
+ * a provider that accepts connections and never answers.
  */
 export class TestSmtpServer {
   private server: SMTPServer | undefined;
   readonly messages: ReceivedMail[] = [];
   /** Connection errors of clients (resets when a sender dies mid-session). */
   readonly connectionErrors: Error[] = [];
+  /** Connections accepted while hung (none of them ever got a greeting). */
+  hungConnections = 0;
+  private hung: { server: Server; sockets: Set<Socket> } | undefined;
   private constructor(public port: number) {}
 
   static async start(port = 0): Promise<TestSmtpServer> {
@@ -33,6 +37,7 @@ export class TestSmtpServer {
 
   /** Listens (again) on this server's port, keeping the messages received before. */
   async resume(): Promise<void> {
+    await this.unhang();
     if (this.server) return;
     const messages = this.messages;
     const server = new SMTPServer({
@@ -73,6 +78,35 @@ export class TestSmtpServer {
     this.port = (server.server.address() as AddressInfo).port;
   }
 
+  /**
+   * Stops answering: the port keeps accepting TCP connections, and nothing is ever written to
+   * them (no greeting), like a provider whose process hangs. `resume()` ends it.
+   */
+  async hang(): Promise<void> {
+    await this.stop();
+    if (this.hung) return;
+    const sockets = new Set<Socket>();
+    const server = createServer((socket) => {
+      this.hungConnections++;
+      sockets.add(socket);
+      socket.on('error', () => undefined);
+      socket.on('close', () => sockets.delete(socket));
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.port, '127.0.0.1', () => resolve());
+    });
+    this.hung = { server, sockets };
+  }
+
+  private async unhang(): Promise<void> {
+    const h = this.hung;
+    if (!h) return;
+    this.hung = undefined;
+    for (const s of h.sockets) s.destroy();
+    await new Promise<void>((resolve) => h.server.close(() => resolve()));
+  }
+
   to(address: string): ReceivedMail[] {
     return this.messages.filter((m) => m.to.includes(address));
   }
@@ -83,6 +117,7 @@ export class TestSmtpServer {
   }
 
   async stop(): Promise<void> {
+    await this.unhang();
     const s = this.server;
     if (!s) return;
     this.server = undefined;
