@@ -371,7 +371,16 @@ describe('login.recorded in batches', () => {
     const trusted = loginRecorded({ accountId: accountIdFor('held-other'), country: 'KR' });
     let settled = false;
     const redelivery = batch(login, trusted).finally(() => (settled = true));
-    await new Promise((r) => setTimeout(r, 300));
+    // Seen from Postgres: the redelivery's transaction waits for the row lock the other holds.
+    await waitUntil(
+      async () =>
+        (
+          await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity
+             where datname = current_database() and wait_event_type = 'Lock'`.execute(database.db)
+        ).rows[0]!.n > 0,
+      10000,
+      'the redelivery waiting for the lock',
+    );
     expect(settled).toBe(false);
     release();
     await other;
