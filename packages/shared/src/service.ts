@@ -264,16 +264,42 @@ export async function startService<C extends CommonConfig>(opts: {
   };
 }
 
+/** What a service started by a parent with an IPC channel sends it once it listens. */
+export interface ListeningReport {
+  type: 'listening';
+  port: number;
+  adminPort: number;
+}
+
+/**
+ * Tells the parent process, when there is one with an IPC channel (`spawn` with `'ipc'` in its
+ * stdio, as scripts/suite.ts does), the ports bound: with PORT=0 / ADMIN_PORT=0 the kernel
+ * chose them, and only this process knows which. Independent of LOG_LEVEL, unlike the
+ * "<name> started" log line that carries them too. The channel is unref'd: it never keeps the
+ * service alive.
+ */
+function reportListening(svc: Partial<Pick<RunningService, 'port' | 'adminPort'>>): void {
+  if (!process.send || svc.port === undefined || svc.adminPort === undefined) return;
+  const report: ListeningReport = { type: 'listening', port: svc.port, adminPort: svc.adminPort };
+  process.send(report, (err: Error | null) => {
+    if (err) process.stderr.write(`could not report the bound ports to the parent: ${err.message}\n`);
+  });
+  process.channel?.unref();
+}
+
 /**
  * Process entry: starts the service, stops it cleanly on SIGTERM/SIGINT (a second signal forces
  * exit), and turns a configuration error into one clear line and exit code 1.
  */
 export function runMain(
   name: string,
-  start: (env: NodeJS.ProcessEnv) => Promise<Pick<RunningService, 'logger' | 'stop'>>,
+  start: (
+    env: NodeJS.ProcessEnv,
+  ) => Promise<Pick<RunningService, 'logger' | 'stop'> & Partial<Pick<RunningService, 'port' | 'adminPort'>>>,
 ): void {
   start(process.env).then(
     (svc) => {
+      reportListening(svc);
       let signals = 0;
       const onSignal = (signal: string) => {
         if (++signals > 1) process.exit(1);
