@@ -25,9 +25,12 @@
  *    confirmed into a retry queue before the delivery leaves the flight, a permanent one into the
  *    dead-letter queue, from which nothing comes back. So every message that was ahead of the
  *    sentinel, or waiting to be retried, has been handled or dead-lettered for good.
- *    The broker's own unacknowledged count cannot be used: for quorum queues `rabbitmqctl
- *    list_queues` and the management API report figures refreshed on a timer (seconds old), and
- *    a passive `checkQueue` counts only ready messages (live). Two hops are not seen by one read:
+ *    The broker's own unacknowledged count cannot be used: for quorum queues (the suite's
+ *    default) `rabbitmqctl list_queues` reports counts the queue refreshes on its tick (a queue
+ *    read 0 ready 50 ms after a publish, and 1 seconds later), the management API's are refreshed
+ *    every `collect_statistics_interval` (5 s); a passive `checkQueue` is live but counts only
+ *    ready messages. (rabbitmqctl is used once per queue, for the names of its retry queues,
+ *    which are not counts.) Two hops are not seen by one read:
  *    the broker moving a message from a delay queue back to the work queue, and a delivery on its
  *    way through the socket; both take far less than a read, and a message waits in a delay queue
  *    for the whole delay, far longer than two reads, so two clean reads in a row cover them.
