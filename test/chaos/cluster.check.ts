@@ -10,10 +10,12 @@
  * next start removes what is left).
  */
 import amqplib from 'amqplib';
-import { Cluster, ClusterNode, epmdNames, leftovers, startCluster } from './cluster';
+import { ClusterNode, epmdNames, leftovers, startCluster } from './cluster';
 
 const COUNT = 100;
 const QUEUE = 'work.quorum';
+/** A second quorum queue led by the same node, for timing how long a publish waits for a new leader. */
+const PROBE = 'probe.quorum';
 const FAIL = process.env.CLUSTER_CHECK_FAIL;
 const timings: Record<string, number> = {};
 
@@ -29,7 +31,9 @@ async function publish(url: string) {
   const conn = await amqplib.connect(url);
   try {
     const ch = await conn.createConfirmChannel();
-    await ch.assertQueue(QUEUE, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
+    for (const q of [QUEUE, PROBE]) {
+      await ch.assertQueue(q, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
+    }
     for (let i = 0; i < COUNT; i++) {
       ch.sendToQueue(QUEUE, Buffer.from(JSON.stringify({ n: i })), { persistent: true, messageId: `m${i}` });
     }
@@ -37,6 +41,33 @@ async function publish(url: string) {
   } finally {
     await conn.close();
   }
+}
+
+/** Publishes to PROBE via `url` until the broker confirms one: the time publishers are held up. */
+async function firstConfirm(url: string, since: number, timeoutMs = 60_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    let conn: amqplib.ChannelModel | undefined;
+    try {
+      conn = await amqplib.connect(url);
+      conn.on('error', () => undefined);
+      const ch = await conn.createConfirmChannel();
+      ch.on('error', () => undefined);
+      ch.sendToQueue(PROBE, Buffer.from('probe'), { persistent: true });
+      await Promise.race([
+        ch.waitForConfirms(),
+        sleep(5000).then(() => Promise.reject(new Error('no confirm within 5 s'))),
+      ]);
+      await conn.close();
+      return Date.now() - since;
+    } catch (err) {
+      last = (err as Error).message;
+      await conn?.close().catch(() => undefined);
+      await sleep(50);
+    }
+  }
+  throw new Error(`no publish to ${PROBE} confirmed within ${timeoutMs} ms (${last})`);
 }
 
 /** Consumes until COUNT distinct messages arrived, reconnecting while the queue has no leader. */
@@ -78,22 +109,6 @@ async function consumeAll(url: string, since: number, timeoutMs = 60_000): Promi
     await sleep(200);
   }
   throw new Error(`consumed ${seen.size} of ${COUNT} messages within ${timeoutMs} ms`);
-}
-
-async function awaitNewLeader(c: Cluster, vhost: string, old: ClusterNode, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  let last = '';
-  while (Date.now() < deadline) {
-    try {
-      const info = await c.queueInfo(vhost, QUEUE);
-      last = `leader ${info.leader}, online ${info.online.join(' ')}`;
-      if (info.leader !== old.name && info.online.includes(info.leader)) return info;
-    } catch (err) {
-      last = (err as Error).message;
-    }
-    await sleep(100);
-  }
-  throw new Error(`no new leader for ${QUEUE} within ${timeoutMs} ms (${last})`);
 }
 
 async function main() {
@@ -146,19 +161,26 @@ async function main() {
     }
 
     const leader = await c.leaderOf(vh.name, QUEUE);
+    log(`${PROBE}: leader ${(await c.leaderOf(vh.name, PROBE)).name}`);
     const survivor = c.nodes.find((n) => n !== leader)!;
     t = Date.now();
     await c.kill(leader);
     timings.kill = Date.now() - t;
     log(`kill -9 of ${leader.name}'s Erlang VM; gone after ${timings.kill} ms`);
     const killedAt = Date.now();
+    const confirmed = firstConfirm(survivor.url(vh.name), killedAt);
     const consumed = consumeAll(survivor.url(vh.name), killedAt);
-    info = await awaitNewLeader(c, vh.name, leader);
+    const newLeader = await c.awaitNewLeader(vh.name, QUEUE, leader);
     timings.newLeader = Date.now() - killedAt;
-    log(`new leader ${info.leader} ${timings.newLeader} ms after the kill; online ${info.online.join(' ')}`);
+    info = await c.queueInfo(vh.name, QUEUE);
+    log(
+      `new leader ${newLeader.name} ${timings.newLeader} ms after the kill; online ${info.online.join(' ')}`,
+    );
     const seen = await consumed;
     timings.allConsumed = Date.now() - killedAt;
     log(`first delivery from ${survivor.name} ${timings.firstDeliveryAfterKill} ms after the kill`);
+    timings.firstConfirmAfterKill = await confirmed;
+    log(`first publish confirmed via ${survivor.name} ${timings.firstConfirmAfterKill} ms after the kill`);
     const missing = Array.from({ length: COUNT }, (_, i) => `m${i}`).filter((id) => !seen.has(id));
     const twice = [...seen].filter(([, n]) => n > 1).map(([id]) => id);
     check(
@@ -182,8 +204,8 @@ async function main() {
       info.members.length === 3 && info.online.length === 3,
       'the restarted node is a member again, online',
     );
-    const depth = (await c.ctl(['list_queues', '-p', vh.name, 'name', 'messages'])).trim();
-    log(`queue depth after consuming: ${depth}`);
+    const [row] = (await c.listQueues(vh.name)).filter((q) => q.name === QUEUE);
+    check(row?.messages === 0, `${QUEUE} is empty after consuming (${row?.messages} messages)`);
     await vh.delete();
   } finally {
     t = Date.now();

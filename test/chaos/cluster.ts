@@ -71,6 +71,13 @@ export interface QueueInfo {
   online: string[];
 }
 
+export interface QueueRow extends QueueInfo {
+  name: string;
+  /** 'quorum', 'classic' or 'stream'. */
+  type: string;
+  messages: number;
+}
+
 export interface Cluster {
   nodes: ClusterNode[];
   /** The parent of all the nodes' directories (config, data, logs). */
@@ -78,6 +85,10 @@ export interface Cluster {
   /** A vhost on the cluster in which guest may do anything. */
   createVhost(label: string): Promise<ClusterVhost>;
   queueInfo(vhost: string, queue: string): Promise<QueueInfo>;
+  /** Every queue of a vhost with its replicas (empty for a classic queue) and depth. */
+  listQueues(vhost: string): Promise<QueueRow[]>;
+  /** Resolves with the queue's leader once it is another node than `old`, and that node is online. */
+  awaitNewLeader(vhost: string, queue: string, old: ClusterNode, timeoutMs?: number): Promise<ClusterNode>;
   /** The node that leads a quorum queue, as the cluster's metadata says. */
   leaderOf(vhost: string, queue: string): Promise<ClusterNode>;
   /** The nodes holding a replica of a quorum queue. */
@@ -532,30 +543,35 @@ export async function startCluster(
     throw err;
   }
 
-  const queueInfo = async (vhost: string, queue: string): Promise<QueueInfo> => {
+  const listQueues = async (vhost: string): Promise<QueueRow[]> => {
+    const items = ['name', 'type', 'leader', 'members', 'online', 'messages'];
     const rows = JSON.parse(
-      await ctl([
-        'list_queues',
-        '-p',
-        vhost,
-        'name',
-        'type',
-        'leader',
-        'members',
-        'online',
-        '--formatter',
-        'json',
-      ]),
-    ) as { name: string; type: string; leader: string; members: string[] | ''; online: string[] | '' }[];
-    const row = rows.find((r) => r.name === queue);
+      await ctl(['list_queues', '-p', vhost, ...items, '--formatter', 'json']),
+    ) as Record<string, unknown>[];
+    // Classic queues have no leader or members: the CLI gives '' for those columns.
+    const nodes = (v: unknown) => (Array.isArray(v) ? (v as string[]).slice().sort() : []);
+    return rows.map((r) => ({
+      name: String(r.name),
+      type: String(r.type),
+      leader: typeof r.leader === 'string' ? r.leader : '',
+      members: nodes(r.members),
+      online: nodes(r.online),
+      messages: Number(r.messages ?? 0),
+    }));
+  };
+
+  const queueInfo = async (vhost: string, queue: string): Promise<QueueInfo> => {
+    const row = (await listQueues(vhost)).find((r) => r.name === queue);
     if (!row) throw new Error(`cluster: no queue ${queue} in vhost ${vhost}`);
     if (row.type !== 'quorum')
       throw new Error(`cluster: ${queue} in ${vhost} is a ${row.type} queue, not a quorum queue`);
-    return {
-      leader: row.leader,
-      members: [...(row.members || [])].sort(),
-      online: [...(row.online || [])].sort(),
-    };
+    return { leader: row.leader, members: row.members, online: row.online };
+  };
+
+  const nodeNamed = (name: string) => {
+    const s = states.find((x) => x.node.name === name);
+    if (!s) throw new Error(`cluster: ${name} is not a node of this cluster`);
+    return s.node;
   };
 
   return {
@@ -579,12 +595,24 @@ export async function startCluster(
         },
       };
     },
+    listQueues,
     async leaderOf(vhost, queue) {
-      const { leader } = await queueInfo(vhost, queue);
-      const s = states.find((x) => x.node.name === leader);
-      if (!s)
-        throw new Error(`cluster: ${queue} in ${vhost} is led by ${leader}, not a node of this cluster`);
-      return s.node;
+      return nodeNamed((await queueInfo(vhost, queue)).leader);
+    },
+    async awaitNewLeader(vhost, queue, old, timeoutMs = 60_000) {
+      const deadline = Date.now() + timeoutMs;
+      let last = '';
+      while (Date.now() < deadline) {
+        try {
+          const info = await queueInfo(vhost, queue);
+          last = `leader ${info.leader}, online ${info.online.join(' ')}`;
+          if (info.leader !== old.name && info.online.includes(info.leader)) return nodeNamed(info.leader);
+        } catch (err) {
+          last = (err as Error).message;
+        }
+        await sleep(100);
+      }
+      throw new Error(`cluster: no new leader for ${queue} in ${vhost} within ${timeoutMs} ms (${last})`);
     },
     async membersOf(vhost, queue) {
       return (await queueInfo(vhost, queue)).members;
