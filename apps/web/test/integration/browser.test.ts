@@ -4,7 +4,7 @@
  * databases, logins fed as a game login server would, and the web server in front of them.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Browser, BrowserContext, Page, chromium } from 'playwright-core';
 import { EVENTS_EXCHANGE, LOGIN_ASSESSED, LOGIN_SUCCEEDED, createEvent } from '@account-security/shared';
@@ -19,7 +19,7 @@ import {
   signToken,
   waitUntil,
 } from '@account-security/shared/testing';
-import { ROOT, Suite, freePort, startSuite } from '../../../../scripts/suite';
+import { ROOT, Suite, startSuite } from '../../../../scripts/suite';
 import { WebProcess, startWeb } from '../support/web-process';
 
 // Functions passed to page.evaluate run in the page; the root tsconfig has no DOM types.
@@ -27,7 +27,11 @@ declare const document: any;
 declare const sessionStorage: any;
 declare const location: any;
 
-const SCREENSHOTS = path.join(ROOT, 'docs/screenshots');
+/** Every run writes its screenshots here (gitignored), never over the committed ones. */
+const SCREENSHOTS = path.join(ROOT, '.tmp/screenshots');
+/** The README's screenshots: refreshed only on request, `UPDATE_DOCS=1`, then committed. */
+const DOC_SCREENSHOTS = path.join(ROOT, 'docs/screenshots');
+const UPDATE_DOCS = process.env.UPDATE_DOCS === '1';
 /** Addresses the default GeoIP database places in these countries. */
 const IP = { KR: '211.234.10.5', JP: '133.0.0.5', US: '8.8.8.8' };
 const CHROMIUM_ARGS = [
@@ -125,12 +129,13 @@ describe('the player page and the support console in a browser', () => {
       RETRY_DELAYS_MS: '200,400',
       PUBLISH_TIMEOUT_MS: '10000',
       SHUTDOWN_TIMEOUT_MS: '10000',
-      IP_CHECKER_PORT: String(await freePort()),
-      LOGIN_HISTORY_PORT: String(await freePort()),
-      ACCOUNT_GUARD_PORT: String(await freePort()),
-      IP_CHECKER_ADMIN_PORT: String(await freePort()),
-      LOGIN_HISTORY_ADMIN_PORT: String(await freePort()),
-      ACCOUNT_GUARD_ADMIN_PORT: String(await freePort()),
+      // Each service binds a port of its own choosing and reports it (suite.url below).
+      IP_CHECKER_PORT: '0',
+      LOGIN_HISTORY_PORT: '0',
+      ACCOUNT_GUARD_PORT: '0',
+      IP_CHECKER_ADMIN_PORT: '0',
+      LOGIN_HISTORY_ADMIN_PORT: '0',
+      ACCOUNT_GUARD_ADMIN_PORT: '0',
     };
     suite = await startSuite({
       env,
@@ -194,7 +199,15 @@ describe('the player page and the support console in a browser', () => {
       'the account to be locked',
     );
     mkdirSync(SCREENSHOTS, { recursive: true });
+    if (UPDATE_DOCS) mkdirSync(DOC_SCREENSHOTS, { recursive: true });
   }, 240_000);
+
+  /** A full-page screenshot in .tmp/screenshots; with UPDATE_DOCS=1 copied over docs/screenshots. */
+  async function screenshot(page: Page, name: string): Promise<void> {
+    const file = path.join(SCREENSHOTS, name);
+    await page.screenshot({ path: file, fullPage: true });
+    if (UPDATE_DOCS) copyFileSync(file, path.join(DOC_SCREENSHOTS, name));
+  }
 
   afterAll(async () => {
     await assessed?.close();
@@ -269,7 +282,7 @@ describe('the player page and the support console in a browser', () => {
       expect(await usa.getByTestId('ip').textContent()).toBe('8.8.*.*');
       expect(await japan.textContent()).toContain('android');
 
-      await page.screenshot({ path: path.join(SCREENSHOTS, 'player.png'), fullPage: true });
+      await screenshot(page, 'player.png');
 
       // Paging with nextCursor: the last two home logins come on the next page, then the end.
       await page.getByRole('button', { name: 'Load older logins' }).click();
@@ -390,7 +403,7 @@ describe('the player page and the support console in a browser', () => {
 
       const reason = 'Player verified by phone, ticket 4711';
       await panel.getByLabel(/Reason for unlocking/).fill(reason);
-      await page.screenshot({ path: path.join(SCREENSHOTS, 'support.png'), fullPage: true });
+      await screenshot(page, 'support.png');
       await panel.getByRole('button', { name: 'Unlock account' }).click();
 
       await page.getByTestId('status').getByText(`Account ${LOCKED} was unlocked.`).waitFor();
