@@ -7,7 +7,11 @@ module.exports = {
   maxWorkers: 2,
   reporters: ['default', '<rootDir>/scripts/jest-summary.js'],
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,packages}/*/test/unit/**/*.test.ts'] },
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/{apps,packages}/*/test/unit/**/*.test.ts', '<rootDir>/test/unit/**/*.test.ts'],
+    },
     {
       ...common,
       displayName: 'integration',

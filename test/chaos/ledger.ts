@@ -1,308 +1,250 @@
 /**
- * The chaos suite's bookkeeping: a login server that keeps publishing through broker restarts,
- * an observer that keeps counting through them, and a ledger that says, for every emitted login,
- * whether it was recorded once, assessed once and had each decided action carried out once —
- * or sits in a dead-letter queue with a reason.
+ * The chaos run's ledger: what was observed (raw deliveries on both exchanges, history rows
+ * counted in the history table itself, dead letters, emails at the SMTP server, SMS at the
+ * Twilio stand-in) judged against what the oracle (oracle.ts) says each login must cause.
+ * A pure function, so each kind of failure it must catch has its own unit test with a doctored
+ * observation (test/unit/chaos-ledger.test.ts).
  */
-import { randomUUID } from 'node:crypto';
-import amqp, { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-manager';
-import type { ConfirmChannel } from 'amqplib';
-import { Kysely, sql } from 'kysely';
-import {
-  Broker,
-  COMMANDS_EXCHANGE,
-  connectBroker,
-  EVENTS_EXCHANGE,
-  LOGIN_SUCCEEDED,
-  createDb,
-  createEvent,
-  createLogger,
-  followUpId,
-  listDeadLetters,
-} from '@account-security/shared';
-import type { Harness } from '../support/harness';
-import { IPS, supportToken } from '../support/harness';
+import { followUpId } from '@account-security/shared';
+import type { KickReason, Plan, PlannedLogin } from './oracle';
 
-export const WORK_QUEUES = [
-  'ip-checker.login.succeeded',
-  'login-history.login.geo-resolved',
-  'account-guard.login.recorded',
-];
-
-/**
- * Publishes like a login server that must not lose a login: the suite's own publisher (confirms,
- * sent again after a connection loss until confirmed).
- */
-export class LoginServer {
-  private broker: Broker;
-  readonly sent: string[] = [];
-  constructor(url: string) {
-    this.broker = connectBroker({
-      url,
-      name: 'chaos-login-server',
-      logger: createLogger('chaos-login-server', 'silent'),
-      queues: [],
-      topology: { queueType: 'quorum', retryDelaysMs: [], deliveryLimit: 20 },
-      publishTimeoutMs: 120_000,
-    });
-  }
-  async publish(accountId: string, ip: string): Promise<string> {
-    const e = createEvent({
-      type: LOGIN_SUCCEEDED,
-      source: 'game-login/chaos',
-      subject: accountId,
-      data: {
-        accountId,
-        sessionId: `s-${randomUUID()}`,
-        ip,
-        client: { platform: 'pc', version: '3.0.0' },
-        homeCountry: 'KR',
-      },
-    });
-    this.sent.push(e.id);
-    await this.broker.publish(e);
-    return e.id;
-  }
-  async publishRaw(routingKey: string, body: Buffer, messageId: string) {
-    await this.broker.publishRaw(EVENTS_EXCHANGE, routingKey, body, {
-      messageId,
-      contentType: 'application/cloudevents+json',
-    });
-  }
-  async close() {
-    await this.broker.close();
-  }
+/** One delivery the observer received (its own redeliveries of a message already seen excluded). */
+export interface ObservedMessage {
+  routingKey: string;
+  id: string;
+  correlationId: string;
+  data: any;
 }
 
-interface Seen {
-  raw: number;
-  ids: Set<string>;
-  events: any[];
-}
-
-/** Counts every event and command through broker restarts (durable queue, manual acks). */
-export class Observer {
-  private conn: AmqpConnectionManager;
-  private ch: ChannelWrapper;
-  private byKey = new Map<string, Map<string, Seen>>();
-  constructor(url: string) {
-    this.conn = amqp.connect([url], {
-      reconnectTimeInSeconds: 0.5,
-      heartbeatIntervalInSeconds: 5,
-      connectionOptions: { noDelay: true },
-    });
-    this.ch = this.conn.createChannel({
-      confirm: false,
-      setup: async (c: ConfirmChannel) => {
-        await c.assertExchange(EVENTS_EXCHANGE, 'topic', { durable: true });
-        await c.assertExchange(COMMANDS_EXCHANGE, 'topic', { durable: true });
-        await c.assertQueue('chaos.observer', { durable: true, arguments: { 'x-queue-type': 'quorum' } });
-        await c.bindQueue('chaos.observer', EVENTS_EXCHANGE, '#');
-        await c.bindQueue('chaos.observer', COMMANDS_EXCHANGE, '#');
-        await c.prefetch(500);
-        await c.consume('chaos.observer', (m) => {
-          if (!m) return;
-          try {
-            const e = JSON.parse(m.content.toString());
-            const key = m.fields.routingKey;
-            const login = String(e.correlationid ?? e.id);
-            if (!this.byKey.has(key)) this.byKey.set(key, new Map());
-            const perLogin = this.byKey.get(key)!;
-            if (!perLogin.has(login)) perLogin.set(login, { raw: 0, ids: new Set(), events: [] });
-            const s = perLogin.get(login)!;
-            s.raw++;
-            if (!s.ids.has(e.id)) s.events.push(e);
-            s.ids.add(e.id);
-          } catch {
-            /* not ours to judge: hostile input is checked in the dead-letter queues */
-          }
-          c.ack(m);
-        });
-      },
-    });
-  }
-  ready() {
-    return this.ch.waitForConnect();
-  }
-  of(key: string, login: string): Seen {
-    return this.byKey.get(key)?.get(login) ?? { raw: 0, ids: new Set(), events: [] };
-  }
-  count(key: string): number {
-    return this.byKey.get(key)?.size ?? 0;
-  }
-  async close() {
-    await this.ch.close();
-    await this.conn.close();
-  }
+export interface Observation {
+  messages: ObservedMessage[];
+  /** Rows in the history table per login tag (client.version), counted there, not joined. */
+  historyRows: Map<string, number>;
+  /** Dead letters of the work queues by the login they belong to (correlation id), with reason. */
+  deadLettered: Map<string, string>;
+  emails: { messageId: string; to: string[] }[];
+  sms: { to: string; body: string }[];
 }
 
 export interface LedgerRow {
   sent: number;
+  /** Logins with exactly one history row. */
   recorded: number;
+  /** Logins with exactly one `login.assessed` (by id). */
   assessed: number;
-  actions: number;
-  duplicates: number;
-  /**
-   * Emails delivered again with the same Message-ID: the one window exactly-once cannot close
-   * (the provider accepted, the process died before marking it sent; SMTP takes no idempotency
-   * key), so a re-send after the outbox lease is an at-least-once duplicate delivery, reported
-   * apart from duplicate effects and allowed only where the scenario kills account-guard.
-   */
-  resent: number;
+  expectedEffects: number;
+  effectsDone: number;
+  /** The same message (id, Message-ID, identical SMS) delivered again: at-least-once, reported. */
+  duplicateDeliveries: number;
+  /** Of which emails the SMTP server received again with the same Message-ID. */
+  emailsResent: number;
+  /** A second, distinct effect where one was due (a second kick id, a second history row...). */
+  duplicateEffects: number;
+  /** An effect the oracle does not expect (a kick for a home login, a wrong verdict...). */
+  unexpectedEffects: number;
+  /** Logins (and unlocks) with something missing: no history row, no assessment, an effect not done. */
   lost: number;
-  deadLettered: number;
+  deadLetteredValid: number;
   problems: string[];
 }
 
-export class Ledger {
-  private lh: Kysely<any>;
-  constructor(
-    private readonly h: Harness,
-    private readonly server: LoginServer,
-    private readonly observer: Observer,
-  ) {
-    this.lh = createDb(h.dbUrls['login-history'], { max: 2 });
-  }
+const EFFECT_KEYS = {
+  'session.kick': 'kick',
+  'account.locked': 'lock',
+  'player.message': 'message',
+} as const;
+type BrokerEffect = (typeof EFFECT_KEYS)[keyof typeof EFFECT_KEYS];
 
-  async deadLetteredIds(): Promise<Map<string, string>> {
-    const out = new Map<string, string>();
-    for (const q of WORK_QUEUES) {
-      const letters = await listDeadLetters(this.h.vhost.url, q, 10_000).catch(() => []);
-      for (const l of letters) if (l.messageId) out.set(l.messageId, `${q}: ${l.reason}`);
+export const emailMessageId = (loginId: string) =>
+  `<${followUpId(loginId, 'notification', 'email')}@account-guard>`;
+
+export function allLogins(plan: Plan): PlannedLogin[] {
+  return [...plan.setup, ...plan.stream, ...plan.afterUnlock];
+}
+
+export function judge(plan: Plan, logins: PlannedLogin[], obs: Observation): LedgerRow {
+  const row: LedgerRow = {
+    sent: 0,
+    recorded: 0,
+    assessed: 0,
+    expectedEffects: 0,
+    effectsDone: 0,
+    duplicateDeliveries: 0,
+    emailsResent: 0,
+    duplicateEffects: 0,
+    unexpectedEffects: 0,
+    lost: 0,
+    deadLetteredValid: 0,
+    problems: [],
+  };
+  const byLogin = new Map(logins.filter((l) => l.id).map((l) => [l.id!, l]));
+
+  // Raw deliveries: per routing key and message id, how often; per login, the distinct ones.
+  const deliveries = new Map<string, number>();
+  const distinct = new Map<string, Map<string, ObservedMessage[]>>(); // key -> login -> messages
+  for (const m of obs.messages) {
+    const k = `${m.routingKey} ${m.id}`;
+    const n = (deliveries.get(k) ?? 0) + 1;
+    deliveries.set(k, n);
+    if (n > 1) {
+      row.duplicateDeliveries++;
+      continue;
     }
-    return out;
+    const owner = m.routingKey === 'account.unlocked' ? `unlock:${m.data?.accountId}` : m.correlationId;
+    if (!distinct.has(m.routingKey)) distinct.set(m.routingKey, new Map());
+    const perLogin = distinct.get(m.routingKey)!;
+    if (!perLogin.has(owner)) perLogin.set(owner, []);
+    perLogin.get(owner)!.push(m);
+  }
+  const of = (key: string, owner: string) => distinct.get(key)?.get(owner) ?? [];
+
+  // Effects nobody planned: for a login that was never sent, or an unlock nobody did.
+  for (const [key, perOwner] of distinct) {
+    const isEffect = key in EFFECT_KEYS || key === 'account.unlocked' || key.startsWith('login.');
+    if (!isEffect) continue;
+    for (const [owner, msgs] of perOwner) {
+      const known = owner.startsWith('unlock:')
+        ? plan.unlocks.includes(owner.slice('unlock:'.length))
+        : byLogin.has(owner);
+      if (known) continue;
+      // Events about logins outside the plan (hostile input) are judged in dead-letter queues.
+      if (key.startsWith('login.')) continue;
+      row.unexpectedEffects += msgs.length;
+      row.problems.push(`${key} for ${owner}, which nobody asked for`);
+    }
   }
 
-  async historyRows(): Promise<Map<string, number>> {
-    const rows = await sql<{ login_id: string; n: number }>`
-      select r.login_id, count(l.id)::int as n
-      from recorded_logins r
-      left join logins l on l.account_id = r.account_id and l.logged_in_at = r.logged_in_at and l.id = r.record_id
-      group by r.login_id`
-      .execute(this.lh)
-      .catch(() => ({ rows: [] as { login_id: string; n: number }[] }));
-    return new Map(rows.rows.map((r) => [r.login_id, r.n]));
-  }
+  const emailCount = new Map<string, number>();
+  for (const m of obs.emails) emailCount.set(m.messageId, (emailCount.get(m.messageId) ?? 0) + 1);
+  const knownEmailIds = new Set<string>();
 
-  /** Checks every emitted login; `final` lists each problem, otherwise only the counts matter. */
-  async check(mails: { messageId?: string }[]): Promise<LedgerRow> {
-    const dead = await this.deadLetteredIds();
-    const history = await this.historyRows();
-    const mailCount = new Map<string, number>();
-    for (const m of mails) if (m.messageId) mailCount.set(m.messageId, (mailCount.get(m.messageId) ?? 0) + 1);
-    const row: LedgerRow = {
-      sent: 0,
-      recorded: 0,
-      assessed: 0,
-      actions: 0,
-      duplicates: 0,
-      resent: 0,
-      lost: 0,
-      deadLettered: 0,
-      problems: [],
-    };
-    for (const login of this.server.sent) {
-      row.sent++;
-      if (dead.has(login)) {
-        row.deadLettered++;
-        continue;
+  for (const l of logins) {
+    if (!l.id) continue;
+    row.sent++;
+    const problems: string[] = [];
+    let missing = false;
+    const e = l.expected;
+    const emailId = emailMessageId(l.id);
+    knownEmailIds.add(emailId);
+    if (obs.deadLettered.has(l.id)) {
+      row.deadLetteredValid++;
+      row.problems.push(`${l.id} (${l.account}): dead-lettered: ${obs.deadLettered.get(l.id)}`);
+      continue;
+    }
+    const rows = obs.historyRows.get(l.tag) ?? 0;
+    if (rows === 1) row.recorded++;
+    else if (rows === 0) {
+      missing = true;
+      problems.push('no history row');
+    } else {
+      row.duplicateEffects += rows - 1;
+      problems.push(`${rows} history rows`);
+    }
+    for (const key of ['login.geo-resolved', 'login.recorded']) {
+      const n = of(key, l.id).length;
+      if (n > 1) {
+        row.duplicateEffects += n - 1;
+        problems.push(`${n} distinct ${key}`);
       }
-      const problems: string[] = [];
-      let duplicate = false;
-      const rows = history.get(login) ?? 0;
-      if (rows === 1) row.recorded++;
-      if (rows > 1) duplicate = true;
-      if (rows !== 1) problems.push(`${rows} history rows`);
-      const assessed = this.observer.of('login.assessed', login);
-      if (assessed.ids.size === 1) row.assessed++;
-      if (assessed.ids.size > 1) duplicate = true;
-      if (assessed.ids.size !== 1) problems.push(`${assessed.ids.size} login.assessed`);
-      const decision = assessed.events[0]?.data;
-      for (const action of decision?.actions ?? []) {
-        let n: number;
-        if (action.type === 'kick' || action.type === 'block')
-          n = this.observer.of('session.kick', login).ids.size;
-        else if (action.type === 'lock') n = this.observer.of('account.locked', login).ids.size;
-        else if (action.channel === 'email')
-          n = mailCount.get(`<${followUpId(login, 'notification', 'email')}@account-guard>`) ?? 0;
-        else if (action.channel === 'in_game') n = this.observer.of('player.message', login).ids.size;
-        else continue; // sms: not configured in these runs, recorded as skipped
-        if (action.status === 'skipped') continue;
-        if (action.channel === 'email' && n > 1) {
-          row.resent += n - 1;
-          n = 1;
+    }
+    const assessed = of('login.assessed', l.id);
+    if (assessed.length === 1) row.assessed++;
+    else if (assessed.length === 0) {
+      missing = true;
+      problems.push('no login.assessed');
+    } else {
+      row.duplicateEffects += assessed.length - 1;
+      problems.push(`${assessed.length} distinct login.assessed`);
+    }
+    if (assessed[0] && assessed[0].data?.verdict !== e.verdict) {
+      row.unexpectedEffects++;
+      problems.push(`verdict ${assessed[0].data?.verdict}, expected ${e.verdict}`);
+    }
+
+    const wanted: Record<BrokerEffect, number> = { kick: e.kick ? 1 : 0, lock: e.lock, message: e.message };
+    for (const [key, kind] of Object.entries(EFFECT_KEYS) as [string, BrokerEffect][]) {
+      let seen = of(key, l.id);
+      if (kind === 'kick') {
+        const wrong = seen.filter((m) => (m.data?.reason as KickReason) !== e.kick);
+        if (wrong.length) {
+          row.unexpectedEffects += wrong.length;
+          problems.push(
+            `kick (${wrong.map((m) => m.data?.reason).join(', ')}), expected ${e.kick ?? 'none'}`,
+          );
         }
-        if (n === 1) row.actions++;
-        if (n > 1) duplicate = true;
-        if (n !== 1) problems.push(`${action.type}${action.channel ? `/${action.channel}` : ''}: ${n}`);
+        seen = seen.filter((m) => !wrong.includes(m));
       }
-      if (duplicate) row.duplicates++;
-      else if (problems.length) row.lost++;
-      if (problems.length) row.problems.push(`${login}: ${problems.join(', ')}`);
+      missing = count(row, problems, kind, wanted[kind], seen.length) || missing;
     }
-    return row;
-  }
 
-  async close() {
-    await this.lh.destroy();
-  }
-}
-
-/** Accounts with each policy, so foreign logins exercise kick, lock and notify. */
-export const POLICY_MIX: [string, number][] = [
-  ['lock', 20],
-  ['kick', 20],
-  ['notify', 20],
-  ['block', 10],
-];
-
-export async function setPolicies(h: Harness, prefix: string): Promise<string[]> {
-  const accounts: string[] = [];
-  for (const [policy, n] of POLICY_MIX) {
-    for (let i = 0; i < n; i++) {
-      const id = `${prefix}-${policy}-${i}`;
-      const res = await h.api('account-guard', 'PUT', `/v1/accounts/${id}/protection`, supportToken(), {
-        policy,
-        channels: ['email', 'in_game'],
-        email: `${id}@example.test`,
-        trustedCountries: [],
-        locale: i % 2 ? 'ko' : 'en',
-      });
-      if (res.status !== 200) throw new Error(`policy for ${id}: ${res.status} ${res.text}`);
-      accounts.push(id);
+    const mails = emailCount.get(emailId) ?? 0;
+    if (mails > 1) {
+      row.duplicateDeliveries += mails - 1;
+      row.emailsResent += mails - 1;
     }
+    missing = count(row, problems, 'email', e.email, Math.min(mails, 1)) || missing;
+
+    if (missing) row.lost++;
+    if (problems.length)
+      row.problems.push(`${l.id} (${l.account}, ${l.phase}, ${l.place}): ${problems.join(', ')}`);
   }
-  return accounts;
+
+  // Emails with a Message-ID no planned notice has: a second notice for an account, or one
+  // for an account that should get none.
+  const emailsDue = new Map<string, number>();
+  for (const l of logins) if (l.id && l.expected.email) emailsDue.set(l.account, 1);
+  for (const m of obs.emails) {
+    if (knownEmailIds.has(m.messageId)) continue;
+    const account = [...plan.accounts.values()].find((a) => a.email && m.to.includes(a.email));
+    if (account && emailsDue.has(account.id)) row.duplicateEffects++;
+    else row.unexpectedEffects++;
+    row.problems.push(`email ${m.messageId} to ${m.to.join(', ')} matches no planned notice`);
+  }
+
+  // SMS carry no id: per number, the distinct texts against the notices due; the same text
+  // again is a re-sent delivery (the provider-accept window, as for email).
+  const smsDue = new Map<string, number>();
+  for (const l of logins) {
+    if (!l.id || !l.expected.sms) continue;
+    const phone = plan.accounts.get(l.account)!.phone!;
+    smsDue.set(phone, (smsDue.get(phone) ?? 0) + l.expected.sms);
+  }
+  const smsSeen = new Map<string, Map<string, number>>();
+  for (const s of obs.sms) {
+    if (!smsSeen.has(s.to)) smsSeen.set(s.to, new Map());
+    const bodies = smsSeen.get(s.to)!;
+    bodies.set(s.body, (bodies.get(s.body) ?? 0) + 1);
+  }
+  for (const phone of new Set([...smsDue.keys(), ...smsSeen.keys()])) {
+    const due = smsDue.get(phone) ?? 0;
+    const bodies = smsSeen.get(phone) ?? new Map<string, number>();
+    for (const n of bodies.values()) row.duplicateDeliveries += n - 1;
+    const problems: string[] = [];
+    if (count(row, problems, 'sms', due, bodies.size)) row.lost++;
+    if (problems.length) row.problems.push(`SMS to ${phone}: ${problems.join(', ')}`);
+  }
+
+  for (const account of plan.unlocks) {
+    const problems: string[] = [];
+    if (count(row, problems, 'account.unlocked', 1, of('account.unlocked', `unlock:${account}`).length))
+      row.lost++;
+    if (problems.length) row.problems.push(`${account}: ${problems.join(', ')}`);
+  }
+  return row;
 }
 
-/** A steady stream: `count` logins at `rate`/s, 10% foreign on policy accounts, some IPv6. */
-export async function stream(
-  server: LoginServer,
-  opts: {
-    count: number;
-    rate: number;
-    prefix: string;
-    policyAccounts: string[];
-    onProgress?: (sent: number) => void;
-  },
-) {
-  const started = Date.now();
-  const inFlight: Promise<string>[] = [];
-  for (let i = 0; i < opts.count; i++) {
-    const due = started + (i / opts.rate) * 1000;
-    const wait = due - Date.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    const foreign = i % 10 === 3;
-    const account = foreign
-      ? opts.policyAccounts[(i * 7) % opts.policyAccounts.length]!
-      : i % 4 === 0
-        ? opts.policyAccounts[(i * 13) % opts.policyAccounts.length]!
-        : `${opts.prefix}-plain-${i % 200}`;
-    const ip = foreign ? (i % 20 === 3 ? IPS.JP : IPS.US) : i % 9 === 0 ? IPS.KR6 : IPS.KR;
-    inFlight.push(server.publish(account, ip));
-    opts.onProgress?.(i + 1);
+/** Books `seen` distinct effects of one kind against `due`; true when one is missing. */
+function count(row: LedgerRow, problems: string[], kind: string, due: number, seen: number): boolean {
+  row.expectedEffects += due;
+  row.effectsDone += Math.min(due, seen);
+  if (seen > due) {
+    if (due === 0) row.unexpectedEffects += seen;
+    else row.duplicateEffects += seen - due;
+    problems.push(`${kind}: ${seen}, expected ${due}`);
   }
-  await Promise.all(inFlight);
+  if (seen < due) {
+    problems.push(`${kind}: ${seen}, expected ${due}`);
+    return true;
+  }
+  return false;
 }
-
-export const quietLogger = () => createLogger('chaos', 'silent');
