@@ -304,11 +304,11 @@ afterAll(() => {
   ];
   const text = lines.join('\n');
   process.stdout.write(`\nchaos ledger (${COUNT} logins per scenario at ${RATE}/s)\n${text}\n`);
+  const report = `# Chaos run\n\n${new Date().toISOString()}: ${COUNT} stream logins per scenario at ${RATE}/s over accounts of every policy (none, notify, kick, block, lock; accounts locked before the stream; accounts unlocked by support mid-run), plus setup, after-unlock and sentinel logins; judged by the independent oracle of \`test/chaos/oracle.ts\`.\n\n${text}\n`;
   mkdirSync(REPORT_DIR, { recursive: true });
-  writeFileSync(
-    path.join(REPORT_DIR, 'chaos-report.md'),
-    `# Chaos run\n\n${new Date().toISOString()}: ${COUNT} stream logins per scenario at ${RATE}/s over accounts of every policy (none, notify, kick, block, lock; accounts locked before the stream; accounts unlocked by support mid-run), plus setup, after-unlock and sentinel logins; judged by the independent oracle of \`test/chaos/oracle.ts\`.\n\n${text}\n`,
-  );
+  writeFileSync(path.join(REPORT_DIR, 'chaos-report.md'), report);
+  // The committed copy is refreshed only on request (UPDATE_DOCS=1), from a full run.
+  if (process.env.UPDATE_DOCS === '1') writeFileSync(path.join(ROOT, 'docs/chaos-report.md'), report);
 });
 
 const rabbitmqctl = (...args: string[]) => exec('rabbitmqctl', ['-q', ...args]);
@@ -349,7 +349,8 @@ describe('the suite under faults', () => {
 
   test('RabbitMQ memory alarm for 15 s: publishers blocked, nothing lost, service memory bounded', async () => {
     const { stdout } = await rabbitmqctl('eval', 'vm_memory_monitor:get_vm_memory_high_watermark().');
-    const watermark = stdout.trim();
+    // A value this low is a killed earlier run's alarm, not the broker's setting: RabbitMQ's default.
+    const watermark = Number(stdout.trim()) < 0.01 ? '0.4' : stdout.trim();
     expect(watermark).toMatch(/^[\d.]+$|^\{absolute,\d+\}$/);
     await scenario('memory alarm 15 s', async ({ h, observer, notes }) => {
       const pids = [...h.suite.processes.values()].map((p) => p.child.pid);
