@@ -1,6 +1,7 @@
 /**
- * Lookups per second against the shipped default database (DB-IP Country Lite), through the
- * same path the consumer and the HTTP route use (classification + maxmind + mapping).
+ * Lookups per second against the shipped default data (DB-IP Country Lite and the ip-location-db
+ * ASN ranges, with the shipped hosting list), through the same path the consumer and the HTTP
+ * route use (classification + maxmind + ASN table + mapping).
  *
  *   pnpm --filter @account-security/ip-checker bench:lookups [-- --count 200000]
  *   (or: npx tsx apps/ip-checker/scripts/bench-lookups.ts --count 200000)
@@ -10,8 +11,16 @@
  * over and over, as with a busy game server's recurring players.
  */
 import { createLogger } from '@account-security/shared';
-import { DEFAULT_DATABASE, defaultDatabasePath } from '../src/data-access/default-database';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  DEFAULT_ASN_DATABASE,
+  DEFAULT_DATABASE,
+  defaultAsnDatabase,
+  defaultDatabasePath,
+} from '../src/data-access/default-database';
 import { openGeoIp } from '../src/data-access/geoip';
+import { DEFAULT_HOSTING_ASNS_PATH, loadHostingAsns } from '../src/data-access/hosting-asns';
 import { resolveGeo } from '../src/domain/resolve-geo';
 
 function arg(name: string, fallback: number): number {
@@ -63,8 +72,23 @@ async function main() {
   const hotSet = addresses(1_000, 7);
   const hot = Array.from({ length: count }, (_, i) => hotSet[i % hotSet.length]!);
   const logger = createLogger('bench', 'silent');
+  const shipped = defaultAsnDatabase();
+  const hosting = loadHostingAsns(DEFAULT_HOSTING_ASNS_PATH);
   const open = () =>
-    openGeoIp({ country: { path: defaultDatabasePath(), label: DEFAULT_DATABASE.label }, cacheSize, logger });
+    openGeoIp({
+      country: { path: defaultDatabasePath(), label: DEFAULT_DATABASE.label },
+      asn: {
+        format: 'csv',
+        paths: shipped.paths,
+        label: DEFAULT_ASN_DATABASE.label,
+        buildDate: shipped.buildDate,
+        cacheKey: `${DEFAULT_ASN_DATABASE.packageName}@${shipped.version}`,
+      },
+      hosting,
+      asnCacheDir: join(tmpdir(), 'ip-checker-asn-cache'),
+      cacheSize,
+      logger,
+    });
 
   const geoip = await open();
   console.log(`database: ${geoip.database()} (${geoip.status().country.path}), record cache: ${cacheSize}`);

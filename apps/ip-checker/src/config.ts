@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   assertAuthConfigured,
   authConfigShape,
@@ -24,8 +26,15 @@ export const configShape = {
   PREFETCH: env.int(1, 5000).default(500),
   /** A MaxMind DB country (or city) file; the shipped DB-IP Country Lite file when unset. */
   GEOIP_DB_PATH: env.string().optional(),
-  /** An optional MaxMind DB ASN file, adding `asn` and `asOrg`. */
+  /**
+   * The ASN data (`asn`, `asOrg`): a `.csv` of ranges (`start,end,asn[,org]`) or a MaxMind DB
+   * ASN file (any other name); the shipped ip-location-db ASN ranges when unset.
+   */
   GEOIP_ASN_DB_PATH: env.string().optional(),
+  /** Where compiled ASN CSV tables are kept between starts (so only the first start parses). */
+  GEOIP_ASN_CACHE_DIR: env.string().default(join(tmpdir(), 'ip-checker-asn-cache')),
+  /** The hosting/cloud/VPN/proxy ASN list (`network: hosting`); the shipped data/hosting-asns.json when unset. */
+  HOSTING_ASNS_PATH: env.string().optional(),
   /** Decoded records kept per database in maxmind's LRU cache. */
   GEOIP_CACHE_SIZE: env.int(1, 10_000_000).default(10_000),
   /** How often the database files are checked for replacement (weekly updates need no more). */

@@ -1,4 +1,4 @@
-import { CONTROL_CHARS, GeoInfo, GeoReason } from '@account-security/shared/contracts';
+import { CONTROL_CHARS, GeoInfo, GeoNetwork, GeoReason } from '@account-security/shared/contracts';
 
 /** What a GeoIP database returned for an address: a decoded mmdb record, whatever its shape. */
 export type GeoRecord = unknown;
@@ -89,10 +89,23 @@ export function unresolvedGeo(reason: GeoReason, database: string): GeoInfo {
 }
 
 /**
- * The `geo` object from what the databases returned for a public address. The ASN comes from
- * the ASN database when one is configured, else from the country record if it carries one.
+ * `hosting` when the AS is one of a data centre, cloud, VPN or proxy provider; `other` for every
+ * other public address, including one whose AS the data does not know (nothing says it is
+ * hosting).
  */
-export function geoFromRecords(records: { country: GeoRecord; asn: GeoRecord; database: string }): GeoInfo {
+export function networkOf(asn: number | undefined, isHosting: (asn: number) => boolean): GeoNetwork {
+  return asn !== undefined && isHosting(asn) ? 'hosting' : 'other';
+}
+
+/**
+ * The `geo` object from what the databases returned for a public address. The ASN comes from
+ * the ASN data when it holds the address, else from the country record if it carries one.
+ * `network` is there for every public address.
+ */
+export function geoFromRecords(
+  records: { country: GeoRecord; asn: GeoRecord; database: string },
+  isHosting: (asn: number) => boolean,
+): GeoInfo {
   const country = countryOf(records.country);
   const continent = continentOf(records.country);
   const as = records.asn != null ? autonomousSystemOf(records.asn) : autonomousSystemOf(records.country);
@@ -100,6 +113,7 @@ export function geoFromRecords(records: { country: GeoRecord; asn: GeoRecord; da
     ...(country ? { country } : { country: null, reason: 'not_found' as const }),
     ...(continent ? { continent } : {}),
     ...as,
+    network: networkOf(as.asn, isHosting),
     database: records.database,
   };
 }

@@ -10,11 +10,13 @@ export interface GeoDatabase {
   lookup(address: string, family: AddressFamily): { country: GeoRecord; asn: GeoRecord; database: string };
   /** Name and build date of the data in use, e.g. "DBIP-Country-Lite 2026-06-01". */
   database(): string;
+  /** Whether an AS is a data centre, cloud, VPN or proxy provider's (`network: hosting`). */
+  isHosting(asn: number): boolean;
 }
 
 /** The `geo` object of `login.geo-resolved` (and of `GET /v1/ip/{ip}`) for an address. */
 export function resolveGeo(ip: string, db: GeoDatabase): GeoInfo {
   const { address, family, scope } = classifyAddress(ip);
   if (scope !== 'public') return unresolvedGeo(scope, db.database());
-  return geoFromRecords(db.lookup(address, family));
+  return geoFromRecords(db.lookup(address, family), (asn) => db.isHosting(asn));
 }

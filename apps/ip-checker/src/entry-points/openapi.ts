@@ -15,7 +15,7 @@ import { BATCH, MAX_BATCH_EVENTS, STRUCTURED } from './events.http';
 export const IP_ROUTE: RouteDoc = {
   method: 'get',
   path: '/v1/ip/{ip}',
-  summary: 'Where an IP address is (country, ASN), from the GeoIP database in use',
+  summary: 'Where an IP address is (country, ASN, network type), from the GeoIP data in use',
   description: 'Open to anyone: it says where an address is, nothing about any player.',
   security: 'none',
   params: z.object({ ip: ipAddress }),
@@ -25,10 +25,11 @@ export const IP_ROUTE: RouteDoc = {
       schema: geoInfo,
       example: {
         country: 'KR',
-        asn: 4766,
-        asOrg: 'Korea Telecom',
+        asn: 16509,
+        asOrg: 'Amazon.com, Inc.',
+        network: 'hosting',
         continent: 'AS',
-        database: 'GeoLite2-Country',
+        database: 'DBIP-Country-Lite 2026-06-01, ip-location-db-ASN 2026-06-17',
       },
     },
   },

@@ -4,6 +4,7 @@ import {
   LOGIN_SUCCEEDED,
   RunningService,
   createEvent,
+  loginGeoResolvedEvent,
 } from '@account-security/shared';
 import {
   MessageCollector,
@@ -15,7 +16,10 @@ import {
 } from '@account-security/shared/testing';
 import { start } from '../../src/main';
 
-/** Smoke test of the service as shipped: no GEOIP_DB_PATH, so DB-IP Country Lite from npm. */
+/**
+ * Smoke test of the service as shipped: no GEOIP_DB_PATH or GEOIP_ASN_DB_PATH, so DB-IP Country
+ * Lite and the ip-location-db ASN ranges from npm, and the shipped hosting list.
+ */
 describe('ip-checker with the shipped default database', () => {
   let vhost: TestVhost;
   let svc: RunningService;
@@ -50,10 +54,54 @@ describe('ip-checker with the shipped default database', () => {
     expect(res.status).toBe(200);
     const geo = (await res.json()) as { country: string; database: string };
     expect(countries).toContain(geo.country);
-    expect(geo.database).toMatch(/^DBIP-Country-Lite \d{4}-\d{2}-\d{2}$/);
+    expect(geo.database).toMatch(
+      /^DBIP-Country-Lite \d{4}-\d{2}-\d{2}, ip-location-db-ASN \d{4}-\d{2}-\d{2}$/,
+    );
   });
 
-  test('when a login from a KT address is published, then it is resolved to KR', async () => {
+  const publishLogin = async (n: string, ip: string) => {
+    const e = createEvent({
+      type: LOGIN_SUCCEEDED,
+      source: 'game-login/kr-1',
+      subject: `acc-${n}`,
+      data: { accountId: `acc-${n}`, sessionId: `s-${n}`, ip, client: { platform: 'pc', version: '1.0' } },
+    });
+    await publishRaw(vhost.url, EVENTS_EXCHANGE, LOGIN_SUCCEEDED, e);
+    await waitUntil(() => out.of(LOGIN_GEO_RESOLVED).some((m) => m.body.correlationid === e.id), 20000);
+    const m = out.of(LOGIN_GEO_RESOLVED).find((x) => x.body.correlationid === e.id)!;
+    expect(loginGeoResolvedEvent.safeParse(m.body).success).toBe(true);
+    return m.body.data.geo as Record<string, unknown>;
+  };
+
+  test('when a login comes from an AWS Seoul address, then it is republished with AS 16509 and network hosting', async () => {
+    expect(await publishLogin('aws', '13.124.63.251')).toEqual({
+      country: 'KR',
+      asn: 16509,
+      asOrg: 'Amazon.com, Inc.',
+      network: 'hosting',
+      database: expect.stringMatching(/^DBIP-Country-Lite .*, ip-location-db-ASN /),
+    });
+  });
+
+  test('when a login comes from a Korean ISP (LG U+) address, then it has that AS and network other', async () => {
+    expect(await publishLogin('lgu', '211.234.10.5')).toEqual({
+      country: 'KR',
+      asn: 3786,
+      asOrg: 'LG DACOM Corporation',
+      network: 'other',
+      database: expect.stringMatching(/^DBIP-Country-Lite .*, ip-location-db-ASN /),
+    });
+  });
+
+  test('when a login comes from a private address, then geo has no AS fields and no network', async () => {
+    expect(await publishLogin('lan', '192.168.10.7')).toEqual({
+      country: null,
+      reason: 'private',
+      database: expect.stringMatching(/^DBIP-Country-Lite .*, ip-location-db-ASN /),
+    });
+  });
+
+  test('when a login from an LG U+ address is published, then it is resolved to KR with its AS', async () => {
     const e = createEvent({
       type: LOGIN_SUCCEEDED,
       source: 'game-login/kr-1',
@@ -66,10 +114,13 @@ describe('ip-checker with the shipped default database', () => {
       },
     });
     await publishRaw(vhost.url, EVENTS_EXCHANGE, LOGIN_SUCCEEDED, e);
-    const [m] = await out.waitFor(LOGIN_GEO_RESOLVED, 1);
-    expect(m!.body.correlationid).toBe(e.id);
+    await waitUntil(() => out.of(LOGIN_GEO_RESOLVED).some((m) => m.body.correlationid === e.id), 20000);
+    const m = out.of(LOGIN_GEO_RESOLVED).find((x) => x.body.correlationid === e.id);
     expect(m!.body.data.geo).toEqual({
       country: 'KR',
+      asn: 3786,
+      asOrg: 'LG DACOM Corporation',
+      network: 'other',
       database: expect.stringMatching(/^DBIP-Country-Lite /),
     });
   });
@@ -77,9 +128,16 @@ describe('ip-checker with the shipped default database', () => {
   test('when /readyz is asked, then it names the DB-IP data and credits DB-IP as its licence requires', async () => {
     const body = (await (await fetch(url('/readyz'))).json()) as { geoip: unknown };
     expect(body.geoip).toMatchObject({
-      database: expect.stringMatching(/^DBIP-Country-Lite \d{4}-\d{2}-\d{2}$/),
+      database: expect.stringMatching(
+        /^DBIP-Country-Lite \d{4}-\d{2}-\d{2}, ip-location-db-ASN \d{4}-\d{2}-\d{2}$/,
+      ),
       attribution: expect.stringContaining('https://db-ip.com'),
       country: { path: expect.stringMatching(/dbip-country\.mmdb$/), ipVersion: 6 },
+      asn: { path: expect.stringMatching(/asn-ipv4-num\.csv$/), type: 'ip-location-db-ASN' },
+      hosting: { path: expect.stringMatching(/hosting-asns\.json$/), asns: expect.any(Number) },
     });
+    const attribution = (body.geoip as { attribution: string }).attribution;
+    expect(attribution).toContain('https://www.routeviews.org');
+    expect(attribution).toContain('https://www.nro.net');
   });
 });

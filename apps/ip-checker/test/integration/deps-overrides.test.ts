@@ -23,6 +23,7 @@ function icelandGeoIp(): GeoIp & { closed: boolean } {
     closed: false,
     lookup: () => ({ country: { country_code: 'IS' }, asn: null, database }),
     database: () => database,
+    isHosting: () => false,
     status: () => ({
       database,
       country: {
@@ -33,6 +34,7 @@ function icelandGeoIp(): GeoIp & { closed: boolean } {
         ipVersion: 6 as const,
         loadedAt: new Date(0).toISOString(),
       },
+      hosting: { path: '(none)', asns: 0 },
     }),
     close: () => {
       double.closed = true;
@@ -65,7 +67,7 @@ describe('ip-checker started with a GeoIP double', () => {
   test('when the double is passed to start, then GET /v1/ip and the consumer answer from it, and stop closes it', async () => {
     const res = await fetch(`http://127.0.0.1:${svc!.port}/v1/ip/1.2.3.4`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ country: 'IS', database: 'test-double 2026-01-01' });
+    expect(await res.json()).toEqual({ country: 'IS', network: 'other', database: 'test-double 2026-01-01' });
 
     const e = createEvent({
       type: LOGIN_SUCCEEDED,
@@ -81,7 +83,7 @@ describe('ip-checker started with a GeoIP double', () => {
     await publishRaw(vhost.url, EVENTS_EXCHANGE, LOGIN_SUCCEEDED, e);
     await waitUntil(() => out.of(LOGIN_GEO_RESOLVED).some((m) => m.body.correlationid === e.id), 20000);
     const m = out.of(LOGIN_GEO_RESOLVED).find((x) => x.body.correlationid === e.id)!;
-    expect(m.body.data.geo).toEqual({ country: 'IS', database: 'test-double 2026-01-01' });
+    expect(m.body.data.geo).toEqual({ country: 'IS', network: 'other', database: 'test-double 2026-01-01' });
 
     await svc!.stop();
     svc = undefined;

@@ -19,11 +19,13 @@ import {
   waitUntil,
 } from '@account-security/shared/testing';
 import { start } from '../../src/main';
-import { TempDir, singleCountryDb, tempDir } from '../support/fixtures';
+import { TempDir, maxmindAsnDb, singleCountryDb, tempDir } from '../support/fixtures';
 import { replaceMmdb, writeMmdb } from '../support/mmdb-writer';
 
-const OLD = 'Test-Country 2026-05-25';
-const NEW = 'Test-Country 2026-06-01';
+const OLD = 'Test-Country 2026-05-25, GeoLite2-ASN 2026-05-27';
+const NEW = 'Test-Country 2026-06-01, GeoLite2-ASN 2026-05-27';
+/** 1.2.3.0/24 in the ASN file, which stays as it is while the country file is replaced. */
+const AS = { asn: 4766, asOrg: 'Korea Telecom', network: 'other' };
 const TOTAL = 200;
 const QUEUE = 'ip-checker.login.succeeded';
 
@@ -38,10 +40,12 @@ describe('ip-checker while its GeoIP database is replaced', () => {
     vhost = await createTestVhost('ip_checker_reload');
     dir = tempDir('reload');
     writeMmdb(dir.file('country.mmdb'), singleCountryDb('KR', '2026-05-25'));
+    writeMmdb(dir.file('asn.mmdb'), maxmindAsnDb());
     svc = await start(
       testEnv({
         AMQP_URL: vhost.url,
         GEOIP_DB_PATH: dir.file('country.mmdb'),
+        GEOIP_ASN_DB_PATH: dir.file('asn.mmdb'),
         GEOIP_WATCH_INTERVAL_MS: '25',
       }),
     );
@@ -139,8 +143,8 @@ describe('ip-checker while its GeoIP database is replaced', () => {
     // Every answer comes whole from one database: its country and its name agree.
     for (const geo of byLogin.values()) {
       expect([
-        { country: 'KR', database: OLD },
-        { country: 'JP', database: NEW },
+        { country: 'KR', ...AS, database: OLD },
+        { country: 'JP', ...AS, database: NEW },
       ]).toContainEqual(geo);
     }
     const countries = logins.map((e) => byLogin.get(e.id)!.country);

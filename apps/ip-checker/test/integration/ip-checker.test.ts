@@ -99,7 +99,14 @@ describe('ip-checker', () => {
       });
       expect(m.body.data).toEqual({
         ...e.data,
-        geo: { country: 'KR', continent: 'AS', asn: 4766, asOrg: 'Korea Telecom', database: DATABASE },
+        geo: {
+          country: 'KR',
+          continent: 'AS',
+          asn: 4766,
+          asOrg: 'Korea Telecom',
+          network: 'other',
+          database: DATABASE,
+        },
       });
       expect(m.properties.correlationId).toBe(e.id);
       expect(m.properties.messageId).toBe(m.body.id);
@@ -122,17 +129,21 @@ describe('ip-checker', () => {
     });
 
     test.each([
-      ['8.8.8.8', { country: 'US', continent: 'NA', asn: 15169, asOrg: 'GOOGLE' }],
-      ['133.5.6.7', { country: 'JP', continent: 'AS' }],
-      ['2001:e60:1::5', { country: 'KR', continent: 'AS' }],
-      ['2400:4000::1', { country: 'JP', continent: 'AS' }],
-      ['::ffff:1.2.3.4', { country: 'KR', continent: 'AS', asn: 4766, asOrg: 'Korea Telecom' }],
+      // Google's AS is on the shipped hosting list; the others are not, or have no AS in the data.
+      ['8.8.8.8', { country: 'US', continent: 'NA', asn: 15169, asOrg: 'GOOGLE', network: 'hosting' }],
+      ['133.5.6.7', { country: 'JP', continent: 'AS', network: 'other' }],
+      ['2001:e60:1::5', { country: 'KR', continent: 'AS', network: 'other' }],
+      ['2400:4000::1', { country: 'JP', continent: 'AS', network: 'other' }],
+      [
+        '::ffff:1.2.3.4',
+        { country: 'KR', continent: 'AS', asn: 4766, asOrg: 'Korea Telecom', network: 'other' },
+      ],
       ['10.0.0.8', { country: null, reason: 'private' }],
       ['100.64.3.4', { country: null, reason: 'private' }],
       ['fe80::abcd', { country: null, reason: 'private' }],
       ['203.0.113.5', { country: null, reason: 'reserved' }],
       ['ff02::1', { country: null, reason: 'reserved' }],
-      ['9.9.9.9', { country: null, reason: 'not_found' }],
+      ['9.9.9.9', { country: null, reason: 'not_found', network: 'other' }],
     ])('when a login comes from %s, then its geo is %j', async (ip, geo) => {
       const e = login(ip);
       await publishRaw(vhost.url, EVENTS_EXCHANGE, LOGIN_SUCCEEDED, e);
@@ -195,14 +206,14 @@ describe('ip-checker', () => {
 
   describe('GET /v1/ip/{ip}', () => {
     test.each([
-      ['1.2.3.4', { country: 'KR', continent: 'AS', asn: 4766, asOrg: 'Korea Telecom' }],
-      ['8.8.8.8', { country: 'US', continent: 'NA', asn: 15169, asOrg: 'GOOGLE' }],
-      ['2001:e60::1', { country: 'KR', continent: 'AS' }],
-      ['::ffff:133.0.0.1', { country: 'JP', continent: 'AS' }],
+      ['1.2.3.4', { country: 'KR', continent: 'AS', asn: 4766, asOrg: 'Korea Telecom', network: 'other' }],
+      ['8.8.8.8', { country: 'US', continent: 'NA', asn: 15169, asOrg: 'GOOGLE', network: 'hosting' }],
+      ['2001:e60::1', { country: 'KR', continent: 'AS', network: 'other' }],
+      ['::ffff:133.0.0.1', { country: 'JP', continent: 'AS', network: 'other' }],
       ['192.168.0.10', { country: null, reason: 'private' }],
       ['::1', { country: null, reason: 'private' }],
       ['198.51.100.1', { country: null, reason: 'reserved' }],
-      ['9.9.9.9', { country: null, reason: 'not_found' }],
+      ['9.9.9.9', { country: null, reason: 'not_found', network: 'other' }],
     ])('when %s is asked for, then the geo object %j is returned', async (ip, geo) => {
       const res = await fetch(url(`/v1/ip/${ip}`));
       expect(res.status).toBe(200);

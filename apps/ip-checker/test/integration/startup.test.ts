@@ -65,6 +65,31 @@ describe('ip-checker start-up', () => {
     );
   });
 
+  test('when GEOIP_ASN_DB_PATH is a CSV file with a bad row, then start-up stops naming the variable and the line', async () => {
+    writeFileSync(dir.file('asn.csv'), '1.2.3.0,1.2.3.255,4766,Korea Telecom\n1.2.3.0,banana,1,x\n');
+    const err = await startError({ GEOIP_ASN_DB_PATH: dir.file('asn.csv') });
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as Error).message).toMatch(
+      /^configuration error: GEOIP_ASN_DB_PATH is invalid: .*asn\.csv: not an ASN CSV file \(line 2: "banana" is neither an IP address nor a number\)$/,
+    );
+  });
+
+  test('when HOSTING_ASNS_PATH names a missing file, then start-up stops naming that variable', async () => {
+    const err = await startError({ HOSTING_ASNS_PATH: '/nonexistent/hosting.json' });
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as Error).message).toBe(
+      'configuration error: HOSTING_ASNS_PATH is invalid: cannot read the hosting ASN list /nonexistent/hosting.json: no such file',
+    );
+  });
+
+  test('when HOSTING_ASNS_PATH names a list with a bad entry, then start-up stops naming the entry', async () => {
+    writeFileSync(dir.file('hosting.json'), JSON.stringify({ entries: [{ asn: 'AS16509' }] }));
+    const err = await startError({ HOSTING_ASNS_PATH: dir.file('hosting.json') });
+    expect((err as Error).message).toMatch(
+      /^configuration error: HOSTING_ASNS_PATH is invalid: .*entries\.0\.asn: /,
+    );
+  });
+
   test('when GEOIP_CACHE_SIZE is not a positive number, then start-up stops naming it', async () => {
     const err = await startError({ GEOIP_CACHE_SIZE: '0' });
     expect(err).toBeInstanceOf(ConfigError);

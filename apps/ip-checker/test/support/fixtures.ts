@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { HostingAsns } from '../../src/data-access/hosting-asns';
 import { MmdbOptions, MmdbValue } from './mmdb-writer';
 
 /** A MaxMind GeoIP2/GeoLite2 Country record. */
@@ -91,4 +92,10 @@ export function tempDir(label: string): TempDir {
     file: (name) => join(path, name),
     remove: () => rmSync(path, { recursive: true, force: true }),
   };
+}
+
+/** A hosting ASN list with these ASNs, as `openGeoIp` takes it. */
+export function hostingAsns(...asns: number[]): HostingAsns {
+  const set = new Set(asns);
+  return { path: '(test)', has: (asn) => set.has(asn), size: set.size };
 }

@@ -5,9 +5,12 @@ import {
   continentOf,
   countryOf,
   geoFromRecords,
+  networkOf,
   unresolvedGeo,
 } from '../../src/domain/geo';
 import { GeoDatabase, resolveGeo } from '../../src/domain/resolve-geo';
+
+const noHosting = () => false;
 
 const maxmindRecord = {
   continent: { code: 'AS', geoname_id: 6255147, names: { en: 'Asia' } },
@@ -100,16 +103,20 @@ describe('reading the autonomous system from a database record', () => {
 
 describe('building the geo object', () => {
   test('when the country and ASN records are found, then geo has country, continent, asn, asOrg and database and fits the contract', () => {
-    const geo = geoFromRecords({
-      country: maxmindRecord,
-      asn: { autonomous_system_number: 4766, autonomous_system_organization: 'Korea Telecom' },
-      database: 'GeoLite2-Country 2026-05-26, GeoLite2-ASN 2026-05-27',
-    });
+    const geo = geoFromRecords(
+      {
+        country: maxmindRecord,
+        asn: { autonomous_system_number: 4766, autonomous_system_organization: 'Korea Telecom' },
+        database: 'GeoLite2-Country 2026-05-26, GeoLite2-ASN 2026-05-27',
+      },
+      noHosting,
+    );
     expect(geo).toEqual({
       country: 'KR',
       continent: 'AS',
       asn: 4766,
       asOrg: 'Korea Telecom',
+      network: 'other',
       database: 'GeoLite2-Country 2026-05-26, GeoLite2-ASN 2026-05-27',
     });
     expect(geoInfo.parse(geo)).toEqual(geo);
@@ -117,38 +124,81 @@ describe('building the geo object', () => {
 
   test('when there is no ASN database record, then an ASN in the country record is used', () => {
     expect(
-      geoFromRecords({
-        country: { country_code: 'US', asn: 'AS15169', as_name: 'Google LLC' },
-        asn: null,
-        database: 'ipinfo 2026-06-01',
-      }),
+      geoFromRecords(
+        {
+          country: { country_code: 'US', asn: 'AS15169', as_name: 'Google LLC' },
+          asn: null,
+          database: 'ipinfo 2026-06-01',
+        },
+        noHosting,
+      ),
     ).toEqual({
       country: 'US',
       asn: 15169,
       asOrg: 'Google LLC',
+      network: 'other',
       database: 'ipinfo 2026-06-01',
     });
   });
 
   test('when the database has no record, then the country is null with reason not_found and fits the contract', () => {
-    const geo = geoFromRecords({ country: null, asn: null, database: 'DBIP-Country-Lite 2026-06-01' });
-    expect(geo).toEqual({ country: null, reason: 'not_found', database: 'DBIP-Country-Lite 2026-06-01' });
+    const geo = geoFromRecords(
+      { country: null, asn: null, database: 'DBIP-Country-Lite 2026-06-01' },
+      noHosting,
+    );
+    expect(geo).toEqual({
+      country: null,
+      reason: 'not_found',
+      network: 'other',
+      database: 'DBIP-Country-Lite 2026-06-01',
+    });
     expect(geoInfo.parse(geo)).toEqual(geo);
   });
 
   test('when only the ASN is known, then it is kept alongside reason not_found', () => {
     expect(
-      geoFromRecords({
-        country: { country_code: 'ZZ' },
-        asn: { autonomous_system_number: 7 },
-        database: 'db',
-      }),
+      geoFromRecords(
+        {
+          country: { country_code: 'ZZ' },
+          asn: { autonomous_system_number: 7 },
+          database: 'db',
+        },
+        noHosting,
+      ),
     ).toEqual({
       country: null,
       reason: 'not_found',
       asn: 7,
+      network: 'other',
       database: 'db',
     });
+  });
+
+  test('when the AS is on the hosting list, then network is hosting and fits the contract', () => {
+    const geo = geoFromRecords(
+      {
+        country: { country_code: 'KR' },
+        asn: { autonomous_system_number: 16509, autonomous_system_organization: 'Amazon.com, Inc.' },
+        database: 'db',
+      },
+      (asn) => asn === 16509,
+    );
+    expect(geo).toEqual({
+      country: 'KR',
+      asn: 16509,
+      asOrg: 'Amazon.com, Inc.',
+      network: 'hosting',
+      database: 'db',
+    });
+    expect(geoInfo.parse(geo)).toEqual(geo);
+  });
+
+  test.each([
+    ['an AS not on the list', 4766, 'other'],
+    ['an AS on the list', 16509, 'hosting'],
+    ['no AS at all', undefined, 'other'],
+  ])('when the address has %s, then network is %s', (_case, asn, network) => {
+    expect(networkOf(asn, (n) => n === 16509)).toBe(network);
   });
 
   test('when an address is unresolved, then the geo names the reason and the database', () => {
@@ -171,12 +221,17 @@ describe('resolving the geo of an address', () => {
         return { country: records[address] ?? null, asn: null, database: 'Test 2026-06-01' };
       },
       database: () => 'Test 2026-06-01',
+      isHosting: () => false,
     };
   }
 
   test('when the address is public IPv4, then the database answers it', () => {
     const db = recordingDatabase({ '1.2.3.4': { country_code: 'KR' } });
-    expect(resolveGeo('1.2.3.4', db)).toEqual({ country: 'KR', database: 'Test 2026-06-01' });
+    expect(resolveGeo('1.2.3.4', db)).toEqual({
+      country: 'KR',
+      network: 'other',
+      database: 'Test 2026-06-01',
+    });
     expect(db.asked).toEqual([['1.2.3.4', 4]]);
   });
 
@@ -209,6 +264,7 @@ describe('resolving the geo of an address', () => {
     expect(resolveGeo('9.9.9.9', recordingDatabase({}))).toEqual({
       country: null,
       reason: 'not_found',
+      network: 'other',
       database: 'Test 2026-06-01',
     });
   });

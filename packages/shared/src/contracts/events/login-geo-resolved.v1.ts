@@ -7,12 +7,22 @@ export const LOGIN_GEO_RESOLVED = 'login.geo-resolved';
 
 export const geoReason = z.enum(['private', 'reserved', 'not_found']);
 
+/**
+ * SPEC §7: `hosting` when the address belongs to a data centre, cloud, VPN or proxy provider's
+ * autonomous system, `other` for every other public address (also one whose AS is unknown).
+ */
+export const geoNetwork = z.enum(['hosting', 'other']);
+
 export const geoInfo = z
   .object({
     country: countryCode.nullable(),
     reason: geoReason.optional(),
-    asn: z.number().int().nonnegative().optional(),
+    /** The autonomous system announcing the address (public addresses whose AS is known). */
+    asn: z.number().int().min(1).max(4_294_967_295).optional(),
+    /** The AS's organisation, as the ASN data names it. */
     asOrg: text(1, 256).optional(),
+    /** Present for every public address (SPEC §7); absent for private and reserved ones. */
+    network: geoNetwork.optional(),
     continent: z
       .string()
       .regex(/^[A-Z]{2}$/)
@@ -29,5 +39,6 @@ export const loginGeoResolvedData = loginSucceededData.extend({ geo: geoInfo });
 export const loginGeoResolvedEvent = cloudEvent(LOGIN_GEO_RESOLVED, loginGeoResolvedData);
 export type GeoInfo = z.infer<typeof geoInfo>;
 export type GeoReason = z.infer<typeof geoReason>;
+export type GeoNetwork = z.infer<typeof geoNetwork>;
 export type LoginGeoResolvedData = z.infer<typeof loginGeoResolvedData>;
 export type LoginGeoResolvedEvent = z.infer<typeof loginGeoResolvedEvent>;

@@ -1,0 +1,134 @@
+import { createHash } from 'node:crypto';
+import fs, { Stats } from 'node:fs';
+import { basename, join } from 'node:path';
+import { AsnCsvError, AsnTable } from './asn-table';
+import {
+  GeoDataFile,
+  GeoDataFileError,
+  LoadedData,
+  WatchOptions,
+  openWatchedFile,
+  printable,
+  problemOf,
+  signatureOf,
+} from './watched-file';
+
+export interface AsnCsvOptions extends WatchOptions {
+  /** The data's name in `geo.database`; the first file's name without `.csv` when unset. */
+  label?: string;
+  /** The data's date in `geo.database`; the first file's modification date when unset. */
+  buildDate?: string;
+  /**
+   * Where compiled tables are kept between starts (a file per set of source files, named by a
+   * hash of `cacheKey`); no cache when unset.
+   */
+  cacheDir?: string;
+  /** Added to the cache key (paths, sizes, modification times): a package version, say. */
+  cacheKey?: string;
+}
+
+async function readCache(file: string): Promise<AsnTable | undefined> {
+  try {
+    return AsnTable.fromBuffer(await fs.promises.readFile(file));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Written beside its final name and renamed over it, so a reader never sees half a file. */
+async function writeCache(file: string, table: AsnTable): Promise<void> {
+  await fs.promises.mkdir(join(file, '..'), { recursive: true });
+  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+  try {
+    await fs.promises.writeFile(tmp, table.toBuffer());
+    await fs.promises.rename(tmp, file);
+  } finally {
+    await fs.promises.rm(tmp, { force: true });
+  }
+}
+
+function compile(paths: readonly string[]): AsnTable {
+  // Read one file at a time, as the table takes them, so only one text is in memory.
+  function* texts() {
+    for (const path of paths) {
+      try {
+        yield fs.readFileSync(path, 'utf8');
+      } catch (err) {
+        throw new GeoDataFileError(path, problemOf(err) ?? `not readable (${String(err)})`);
+      }
+    }
+  }
+  try {
+    return AsnTable.fromCsv(texts(), (i) => paths[i]!);
+  } catch (err) {
+    if (err instanceof AsnCsvError) {
+      throw new GeoDataFileError(
+        err.source ?? paths[0]!,
+        `not an ASN CSV file (line ${err.line}: ${err.problem})`,
+      );
+    }
+    throw err;
+  }
+}
+
+/**
+ * Opens ASN ranges from CSV files (`start,end,asn[,org]`, see `AsnTable.fromCsv`) as one table,
+ * compiled at load into typed arrays for binary search, and follows the files' replacement on
+ * disk like the mmdb files (`openWatchedFile`). With `cacheDir`, the compiled table is kept
+ * there and read back on the next start instead of parsing the CSV again; a missing, stale or
+ * damaged cache file only means compiling again.
+ */
+export function openAsnCsvFile(
+  paths: readonly [string, ...string[]],
+  opts: AsnCsvOptions,
+): Promise<GeoDataFile> {
+  const log = opts.logger.child({ geoipFile: paths.join(', ') });
+  const load = async (): Promise<LoadedData> => {
+    // Stat first: a file replaced before the read is seen as changed by the next check.
+    const stats: Stats[] = [];
+    for (const path of paths) {
+      try {
+        stats.push(await fs.promises.stat(path));
+      } catch (err) {
+        throw new GeoDataFileError(path, problemOf(err) ?? String(err));
+      }
+    }
+    const signature = stats.map(signatureOf).join('|');
+    const started = performance.now();
+    // Keyed by what survives a restart of the same installation (not inode or ctime).
+    const key = [opts.cacheKey ?? '', ...paths.map((p, i) => `${p}:${stats[i]!.size}:${stats[i]!.mtimeMs}`)];
+    const cacheFile = opts.cacheDir
+      ? join(
+          opts.cacheDir,
+          `asn-${createHash('sha256').update(key.join('|')).digest('hex').slice(0, 32)}.bin`,
+        )
+      : undefined;
+    let table = cacheFile ? await readCache(cacheFile) : undefined;
+    const compiled = table ? 'cache' : 'csv';
+    if (!table) {
+      table = compile(paths);
+      if (cacheFile) {
+        await writeCache(cacheFile, table).catch((err: unknown) =>
+          log.warn(
+            { err: String(err), cacheFile },
+            'could not keep the compiled ASN table; the next start compiles again',
+          ),
+        );
+      }
+    }
+    log.info(
+      { ranges: table.size, from: compiled, ms: Math.round(performance.now() - started) },
+      'ASN table loaded',
+    );
+    const t = table;
+    return {
+      signature,
+      type: printable(opts.label ?? basename(paths[0]).replace(/\.csv$/i, '')) || 'unknown',
+      buildDate: opts.buildDate ?? stats[0]!.mtime.toISOString().slice(0, 10),
+      ipVersion: 6,
+      loadedAt: new Date(),
+      lookup: (address, family) => t.lookup(address, family),
+    };
+  };
+  return openWatchedFile(paths, load, opts);
+}
