@@ -102,7 +102,13 @@ export async function openWatchedFile(
 ): Promise<GeoDataFile> {
   const path = paths[0];
   const log = opts.logger.child({ geoipFile: paths.join(', ') });
-  const nameOf = (d: LoadedData) => `${d.type} ${d.buildDate}`;
+  // The name is in every answer: made once per load, not per lookup.
+  const names = new WeakMap<LoadedData, string>();
+  const nameOf = (d: LoadedData) => {
+    let name = names.get(d);
+    if (name === undefined) names.set(d, (name = `${d.type} ${d.buildDate}`));
+    return name;
+  };
   let current = await load();
   let reloadError: string | undefined;
   let failedSignature: string | undefined;

@@ -62,9 +62,14 @@ function asNumber(v: unknown): number | undefined {
 /** Runs of the characters the contracts refuse in text. */
 const CONTROL_RUNS = new RegExp(`${CONTROL_CHARS.source}+`, 'g');
 
+/** Anything `orgName` would change: control characters, other white space than single spaces, ends. */
+const NEEDS_CLEANING = new RegExp(`${CONTROL_CHARS.source}|[^\\S ]| {2}|^ | $`);
+
 /** Organisation names come from third-party data: keep them printable and bounded. */
 function orgName(v: unknown): string | undefined {
   if (typeof v !== 'string') return undefined;
+  // Most names are clean already: this runs on every lookup.
+  if (v.length > 0 && v.length <= 256 && !NEEDS_CLEANING.test(v)) return v;
   const clean = v.replace(CONTROL_RUNS, ' ').replace(/\s+/g, ' ').trim();
   return clean ? Array.from(clean).slice(0, 256).join('') : undefined;
 }
