@@ -27,8 +27,21 @@ export interface AsnCsvOptions extends WatchOptions {
   cacheKey?: string;
 }
 
+/**
+ * Whether a cache file can be trusted: it and its directory belong to this user and nobody else
+ * can write them. The default directory is under the shared temp dir, where another local user
+ * could otherwise plant a table that answers with their ASNs.
+ */
+async function trusted(file: string): Promise<boolean> {
+  const uid = process.getuid?.();
+  if (uid === undefined) return true;
+  const [dir, f] = await Promise.all([fs.promises.stat(join(file, '..')), fs.promises.stat(file)]);
+  return [dir, f].every((s) => s.uid === uid && (s.mode & 0o022) === 0);
+}
+
 async function readCache(file: string): Promise<AsnTable | undefined> {
   try {
+    if (!(await trusted(file))) return undefined;
     return AsnTable.fromBuffer(await fs.promises.readFile(file));
   } catch {
     return undefined;
@@ -37,10 +50,10 @@ async function readCache(file: string): Promise<AsnTable | undefined> {
 
 /** Written beside its final name and renamed over it, so a reader never sees half a file. */
 async function writeCache(file: string, table: AsnTable): Promise<void> {
-  await fs.promises.mkdir(join(file, '..'), { recursive: true });
+  await fs.promises.mkdir(join(file, '..'), { recursive: true, mode: 0o700 });
   const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
   try {
-    await fs.promises.writeFile(tmp, table.toBuffer());
+    await fs.promises.writeFile(tmp, table.toBuffer(), { mode: 0o600, flag: 'wx' });
     await fs.promises.rename(tmp, file);
   } finally {
     await fs.promises.rm(tmp, { force: true });

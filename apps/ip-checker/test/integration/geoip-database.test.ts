@@ -1,4 +1,4 @@
-import { readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLogger } from '@account-security/shared';
 import { waitUntil } from '@account-security/shared/testing';
@@ -362,6 +362,18 @@ describe('ASN data from CSV files', () => {
     writeFileSync(cached, changed);
     const again = track(await withCsv([v4], { asnCacheDir: cacheDir }));
     expect(resolveGeo('1.2.3.4', again)).toMatchObject({ asn: 64512, asOrg: 'From the cache' });
+  });
+
+  test('when the cached table can be written by other users, then it is not trusted and the CSV is compiled again', async () => {
+    const v4 = csv('shared.csv', ['1.2.3.0,1.2.3.255,4766,Korea Telecom']);
+    const cacheDir = dir.file('shared-cache');
+    track(await withCsv([v4], { asnCacheDir: cacheDir }));
+    const [file] = readdirSync(cacheDir);
+    const cached = join(cacheDir, file!);
+    writeFileSync(cached, AsnTable.fromCsv(['1.2.3.0,1.2.3.255,64512,Planted']).toBuffer());
+    chmodSync(cached, 0o666);
+    const again = track(await withCsv([v4], { asnCacheDir: cacheDir }));
+    expect(resolveGeo('1.2.3.4', again)).toMatchObject({ asn: 4766, asOrg: 'Korea Telecom' });
   });
 
   test('when the cached table is damaged, then the CSV is compiled again', async () => {
