@@ -18,6 +18,7 @@ import {
   testEnv,
   waitUntil,
 } from '@account-security/shared/testing';
+import { renameSync, writeFileSync } from 'node:fs';
 import { start } from '../../src/main';
 import { TempDir, maxmindAsnDb, singleCountryDb, tempDir } from '../support/fixtures';
 import { replaceMmdb, writeMmdb } from '../support/mmdb-writer';
@@ -158,5 +159,59 @@ describe('ip-checker while its GeoIP database is replaced', () => {
     expect(metrics).toMatch(
       new RegExp(`messages_consumed_total\\{[^}]*outcome="handled"[^}]*\\} ${TOTAL + sentinels.size}\\b`),
     );
+  });
+});
+
+describe('ip-checker while its ASN CSV and hosting data are replaced', () => {
+  let vhost: TestVhost;
+  let dir: TempDir;
+  let svc: RunningService;
+  const geoOf = async (ip: string) =>
+    (await (await fetch(`http://127.0.0.1:${svc.port}/v1/ip/${ip}`)).json()) as Record<string, unknown>;
+
+  beforeAll(async () => {
+    vhost = await createTestVhost('ip_checker_asn_reload');
+    dir = tempDir('asn-reload');
+    writeMmdb(dir.file('country.mmdb'), singleCountryDb('KR', '2026-05-25'));
+    writeFileSync(dir.file('asn.csv'), '1.2.3.0,1.2.3.255,4766,Korea Telecom\n');
+    writeFileSync(
+      dir.file('hosting.json'),
+      JSON.stringify({
+        entries: [{ asn: 16509, name: 'AWS', kind: 'cloud', source: 'https://bgp.he.net/AS16509' }],
+      }),
+    );
+    svc = await start(
+      testEnv({
+        AMQP_URL: vhost.url,
+        GEOIP_DB_PATH: dir.file('country.mmdb'),
+        GEOIP_ASN_DB_PATH: dir.file('asn.csv'),
+        GEOIP_ASN_CACHE_DIR: dir.file('cache'),
+        HOSTING_ASNS_PATH: dir.file('hosting.json'),
+        GEOIP_WATCH_INTERVAL_MS: '25',
+      }),
+    );
+  });
+  afterAll(async () => {
+    await svc?.stop();
+    await vhost?.delete();
+    dir?.remove();
+  });
+
+  test('when a new ASN CSV is renamed over the old one, then the service answers from it, with the deployment hosting list', async () => {
+    expect(await geoOf('1.2.3.4')).toMatchObject({ country: 'KR', asn: 4766, network: 'other' });
+    writeFileSync(dir.file('asn.csv.tmp'), '1.2.3.0,1.2.3.255,16509,"Amazon.com, Inc."\n');
+    renameSync(dir.file('asn.csv.tmp'), dir.file('asn.csv'));
+    await waitUntil(async () => (await geoOf('1.2.3.4')).asn === 16509, 10000, 'the new ASN data');
+    expect(await geoOf('1.2.3.4')).toMatchObject({
+      country: 'KR',
+      asn: 16509,
+      asOrg: 'Amazon.com, Inc.',
+      network: 'hosting',
+    });
+    const readyz = (await (await fetch(`http://127.0.0.1:${svc.port}/readyz`)).json()) as {
+      geoip: { asn: { path: string; type: string }; hosting: { asns: number } };
+    };
+    expect(readyz.geoip.asn).toMatchObject({ path: dir.file('asn.csv'), type: 'asn' });
+    expect(readyz.geoip.hosting).toMatchObject({ asns: 1 });
   });
 });
