@@ -36,8 +36,12 @@ export interface LedgerRow {
   effectsDone: number;
   /** The same message (id, Message-ID, identical SMS) delivered again: at-least-once, reported. */
   duplicateDeliveries: number;
-  /** Of which emails the SMTP server received again with the same Message-ID. */
-  emailsResent: number;
+  /**
+   * Of which notices sent again: emails with the same Message-ID, SMS with the same text (its
+   * one-time link aside). A notice the provider accepted before the sender could mark it sent
+   * (its process or its database gone) goes out again after the outbox lease.
+   */
+  noticesResent: number;
   /** A second, distinct effect where one was due (a second kick id, a second history row...). */
   duplicateEffects: number;
   /** An effect the oracle does not expect (a kick for a home login, a wrong verdict...). */
@@ -70,7 +74,7 @@ export function judge(plan: Plan, logins: PlannedLogin[], obs: Observation): Led
     expectedEffects: 0,
     effectsDone: 0,
     duplicateDeliveries: 0,
-    emailsResent: 0,
+    noticesResent: 0,
     duplicateEffects: 0,
     unexpectedEffects: 0,
     lost: 0,
@@ -180,7 +184,7 @@ export function judge(plan: Plan, logins: PlannedLogin[], obs: Observation): Led
     const mails = emailCount.get(emailId) ?? 0;
     if (mails > 1) {
       row.duplicateDeliveries += mails - 1;
-      row.emailsResent += mails - 1;
+      row.noticesResent += mails - 1;
     }
     missing = count(row, problems, 'email', e.email, Math.min(mails, 1)) || missing;
 
@@ -202,7 +206,8 @@ export function judge(plan: Plan, logins: PlannedLogin[], obs: Observation): Led
   }
 
   // SMS carry no id: per number, the distinct texts against the notices due; the same text
-  // again is a re-sent delivery (the provider-accept window, as for email).
+  // again is a re-sent delivery (the provider-accept window, as for email). A lock notice's
+  // one-time link is minted when it is sent, so a re-sent one differs only in its link.
   const smsDue = new Map<string, number>();
   for (const l of logins) {
     if (!l.id || !l.expected.sms) continue;
@@ -213,12 +218,16 @@ export function judge(plan: Plan, logins: PlannedLogin[], obs: Observation): Led
   for (const s of obs.sms) {
     if (!smsSeen.has(s.to)) smsSeen.set(s.to, new Map());
     const bodies = smsSeen.get(s.to)!;
-    bodies.set(s.body, (bodies.get(s.body) ?? 0) + 1);
+    const text = s.body.replace(/https?:\/\/\S+/g, '<link>');
+    bodies.set(text, (bodies.get(text) ?? 0) + 1);
   }
   for (const phone of new Set([...smsDue.keys(), ...smsSeen.keys()])) {
     const due = smsDue.get(phone) ?? 0;
     const bodies = smsSeen.get(phone) ?? new Map<string, number>();
-    for (const n of bodies.values()) row.duplicateDeliveries += n - 1;
+    for (const n of bodies.values()) {
+      row.duplicateDeliveries += n - 1;
+      row.noticesResent += n - 1;
+    }
     const problems: string[] = [];
     if (count(row, problems, 'sms', due, bodies.size)) row.lost++;
     if (problems.length) row.problems.push(`SMS to ${phone}: ${problems.join(', ')}`);

@@ -230,9 +230,10 @@ export function buildPlan(opts: { prefix: string; count: number; smsEnabled: boo
     }
     stream.push(entry);
   }
-  // One login each after the unlock: half of them home (proves the lock is gone), half foreign
-  // (locks the account again, with a fresh lock notice).
-  const afterUnlock = unlocked.map((a, i) => login(a, i % 2 ? 'foreign' : 'home', 'after-unlock', false));
+  // One login each after the unlock: half of them home (proves the lock is gone), half from
+  // another foreign place than the setup login's (locks the account again, with a fresh lock
+  // notice whose text differs from the first one's, so the two are told apart).
+  const afterUnlock = unlocked.map((a, i) => login(a, i % 2 ? 'trusted' : 'home', 'after-unlock', false));
   return { accounts, setup, stream, afterUnlock, unlocks: unlocked, smsEnabled: opts.smsEnabled };
 }
 

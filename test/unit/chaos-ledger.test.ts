@@ -191,7 +191,7 @@ describe('the chaos ledger', () => {
     obs.emails.push({ ...obs.emails[0]! });
     const row = judge(plan, logins, obs);
     expect(clean(row)).toEqual({ ...ZERO, duplicateDeliveries: 1 });
-    expect(row.emailsResent).toBe(1);
+    expect(row.noticesResent).toBe(1);
   });
 
   test('a second email with a new Message-ID is a duplicate effect; to an account due none, unexpected', () => {
@@ -210,10 +210,20 @@ describe('the chaos ledger', () => {
   test('SMS: the same text again is a re-sent delivery, a missing one is lost, one to a number due none unexpected', () => {
     obs.sms.push({ ...obs.sms[0]! });
     expect(clean(judge(plan, logins, obs))).toEqual({ ...ZERO, duplicateDeliveries: 1 });
+    expect(judge(plan, logins, obs).noticesResent).toBe(1);
     obs.sms.splice(0, 2);
     expect(clean(judge(plan, logins, obs))).toEqual({ ...ZERO, lost: 1 });
     obs.sms.push({ to: '+821099999999', body: 'stray' });
     expect(clean(judge(plan, logins, obs))).toEqual({ ...ZERO, lost: 1, unexpectedEffects: 1 });
+  });
+
+  test('a lock SMS sent again with a fresh one-time link is the same notice re-sent; a different text is a second notice', () => {
+    const first = obs.sms[0]!;
+    first.body = 'Account locked. Unlock: https://guard.example.test/v1/unlock/AAAA';
+    obs.sms.push({ to: first.to, body: 'Account locked. Unlock: https://guard.example.test/v1/unlock/BBBB' });
+    expect(clean(judge(plan, logins, obs))).toEqual({ ...ZERO, duplicateDeliveries: 1 });
+    obs.sms.push({ to: first.to, body: 'Account locked from another place.' });
+    expect(clean(judge(plan, logins, obs))).toEqual({ ...ZERO, duplicateDeliveries: 1, duplicateEffects: 1 });
   });
 
   test('an unlock not carried out is lost; an unlock nobody asked for is unexpected', () => {
