@@ -15,7 +15,7 @@ import { createDb, listDeadLetters } from '@account-security/shared';
 import { waitUntil, type TestVhost } from '@account-security/shared/testing';
 import { TwilioStandIn } from '@account-security/shared/testing/twilio';
 import { ROOT, SERVICES, spawnService, stopProcess, waitReady, RunningProcess } from '../../scripts/suite';
-import { Harness, startHarness, supportToken } from '../support/harness';
+import { Harness, requestJson, startHarness, supportToken } from '../support/harness';
 import { type Cluster, startCluster } from './cluster';
 import { hostileButValidAccounts, hostileMessages, hostileRequests } from './hostile';
 import { LedgerRow, allLogins, judge } from './ledger';
@@ -72,23 +72,7 @@ function guardApi(h: Harness, extra: RunningProcess[]): GuardApi {
       ...extra.filter((x) => x.def.name === 'account-guard'),
     ].find((x) => x && x.child.exitCode === null && x.child.signalCode === null);
     const base = live ? `http://127.0.0.1:${live.port}` : h.suite.url('account-guard');
-    const res = await fetch(base + p, {
-      method,
-      headers: {
-        authorization: `Bearer ${supportToken()}`,
-        accept: 'application/json',
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-      },
-      body: body !== undefined ? JSON.stringify(body) : undefined,
-    });
-    const text = await res.text();
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      parsed = undefined;
-    }
-    return { status: res.status, body: parsed, text };
+    return requestJson(base + p, method, supportToken(), body);
   };
 }
 

@@ -54,6 +54,32 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
+/** One JSON request to a service: the status, the body parsed when it is JSON, and its text. */
+export async function requestJson(
+  url: string,
+  method: string,
+  token?: string,
+  body?: unknown,
+): Promise<{ status: number; body: any; text: string }> {
+  const res = await fetch(url, {
+    method,
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      accept: 'application/json',
+    },
+    body: body !== undefined ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  return { status: res.status, body: parsed, text };
+}
+
 export const playerToken = (accountId: string) => signToken({ sub: accountId });
 export const supportToken = (staffId = 'staff-1') => signToken({ sub: staffId, roles: ['support'] });
 
@@ -190,25 +216,8 @@ export async function startHarness(
         );
         return e.id;
       },
-      async api(service, method, path, token, body) {
-        const res = await fetch(running.url(service) + path, {
-          method,
-          headers: {
-            ...(token ? { authorization: `Bearer ${token}` } : {}),
-            ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-            accept: 'application/json',
-          },
-          body: body !== undefined ? JSON.stringify(body) : undefined,
-        });
-        const text = await res.text();
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(text);
-        } catch {
-          parsed = undefined;
-        }
-        return { status: res.status, body: parsed, text };
-      },
+      api: (service, method, path, token, body) =>
+        requestJson(running.url(service) + path, method, token, body),
       // Everything is stopped even when one step fails; the first failure is thrown after.
       stop: () => undoAll(undo),
     };
