@@ -10,6 +10,7 @@ export * from './identity';
 export * from './events/account-lock.v1';
 export * from './events/login-assessed.v1';
 export * from './events/login-failed.v1';
+export * from './events/login-failed-geo-resolved.v1';
 export * from './events/login-geo-resolved.v1';
 export * from './events/login-recorded.v1';
 export * from './events/login-succeeded.v1';

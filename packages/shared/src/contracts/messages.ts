@@ -3,6 +3,7 @@ import { cloudEvent } from './envelope';
 import { ACCOUNT_LOCKED, ACCOUNT_UNLOCKED, accountLockData } from './events/account-lock.v1';
 import { LOGIN_ASSESSED, loginAssessedData } from './events/login-assessed.v1';
 import { LOGIN_FAILED, loginFailedData } from './events/login-failed.v1';
+import { LOGIN_FAILED_GEO_RESOLVED, loginFailedGeoResolvedData } from './events/login-failed-geo-resolved.v1';
 import { LOGIN_GEO_RESOLVED, loginGeoResolvedData } from './events/login-geo-resolved.v1';
 import { LOGIN_RECORDED, loginRecordedData } from './events/login-recorded.v1';
 import { LOGIN_SUCCEEDED, loginSucceededData } from './events/login-succeeded.v1';
@@ -17,6 +18,7 @@ export const dataSchemas = {
   [LOGIN_SUCCEEDED]: loginSucceededData,
   [LOGIN_FAILED]: loginFailedData,
   [LOGIN_GEO_RESOLVED]: loginGeoResolvedData,
+  [LOGIN_FAILED_GEO_RESOLVED]: loginFailedGeoResolvedData,
   [LOGIN_RECORDED]: loginRecordedData,
   [LOGIN_ASSESSED]: loginAssessedData,
   [ACCOUNT_LOCKED]: accountLockData,
@@ -64,13 +66,13 @@ export type BrokerUser = (typeof BROKER_USERS)[number];
 
 /**
  * The only broker user that may publish each type (SPEC §3, §7): with TRUSTED_PUBLISHERS on, a
- * consumer accepts a message only when its AMQP `user_id` is this one. `login.failed` has no
- * consumer here yet; it is listed because the broker permissions are written from this table.
+ * consumer accepts a message only when its AMQP `user_id` is this one.
  */
-export const PRODUCERS: Readonly<Record<MessageType | 'login.failed', BrokerUser>> = {
+export const PRODUCERS: Readonly<Record<MessageType, BrokerUser>> = {
   [LOGIN_SUCCEEDED]: 'login-server',
-  'login.failed': 'login-server',
+  [LOGIN_FAILED]: 'login-server',
   [LOGIN_GEO_RESOLVED]: 'ip-checker',
+  [LOGIN_FAILED_GEO_RESOLVED]: 'ip-checker',
   [LOGIN_RECORDED]: 'login-history',
   [LOGIN_ASSESSED]: 'account-guard',
   [ACCOUNT_LOCKED]: 'account-guard',

@@ -24,9 +24,32 @@ export const KICK_REASONS = ['foreign_login', 'region_blocked', 'account_locked'
 export type KickReason = (typeof KICK_REASONS)[number];
 export const kickReason = z.enum(KICK_REASONS);
 
-export const VERDICTS = ['trusted', 'suspicious'] as const;
+/** SPEC §7: `unusual` sends a "new sign-in" notice and nothing else. */
+export const VERDICTS = ['trusted', 'unusual', 'suspicious'] as const;
 export type Verdict = (typeof VERDICTS)[number];
 export const verdict = z.enum(VERDICTS);
+
+/** SPEC §7's signal codes (stable) and their levels. */
+export const SIGNAL_CODES = [
+  'foreign_country',
+  'trusted_country',
+  'travel_pass',
+  'country_unknown',
+  'impossible_travel',
+  'new_device',
+  'new_network',
+  'hosting_network',
+  'credential_stuffing_ip',
+  'brute_force',
+  'reported_ip',
+  'confirmed_by_player',
+] as const;
+export type SignalCode = (typeof SIGNAL_CODES)[number];
+export const signalCode = z.enum(SIGNAL_CODES);
+
+export const SIGNAL_LEVELS = ['info', 'unusual', 'suspicious'] as const;
+export type SignalLevel = (typeof SIGNAL_LEVELS)[number];
+export const signalLevel = z.enum(SIGNAL_LEVELS);
 
 /** The languages notices and pages are written in. */
 export const LOCALES = ['en', 'ko'] as const;

@@ -46,8 +46,35 @@ const valid: Record<MessageType, unknown[]> = {
     { ...login, geo },
     { ...login, geo: { country: null, reason: 'private', database: 'x' } },
   ],
+  'login.failed.geo-resolved': [
+    { accountId: 'typed name', ip: '203.0.113.7', client: login.client, reason: 'bad_password', geo },
+    {
+      accountId: 'a',
+      ip: '13.124.63.251',
+      client: login.client,
+      reason: 'other',
+      geo: { ...geo, asn: 16509, asOrg: 'Amazon.com, Inc.', network: 'hosting' },
+    },
+  ],
   'login.recorded': [
     { ...login, geo, history },
+    {
+      ...login,
+      geo: { ...geo, location: { latitude: 37.5, longitude: 127, accuracyKm: 20 } },
+      history: {
+        ...history,
+        logins: 3,
+        globalLogins: 100,
+        features: {
+          device: { account: 3, global: 3 },
+          asn: { account: 0, global: 7 },
+          country: { account: 3, global: 90 },
+          prefix: { prefix: '203.0.113.0/24', account: 1, global: 1 },
+        },
+        travel: { fromCountry: 'KR', toCountry: 'KR', km: 0, minutes: 5, kmh: 0, source: 'country' },
+        failures: { windowMinutes: 60, ipAccounts: 0, account: 2 },
+      },
+    },
     {
       ...login,
       geo,
@@ -66,6 +93,20 @@ const valid: Record<MessageType, unknown[]> = {
         { type: 'notify', channel: 'email', status: 'sent' },
         { type: 'lock', status: 'done' },
       ],
+      risk: 88,
+      signals: [{ code: 'foreign_country', level: 'suspicious', detail: { country: 'US' } }],
+    },
+    {
+      accountId: 'a',
+      sessionId: 's',
+      loginEventId: 'l-2',
+      verdict: 'unusual',
+      reasons: ['new_device'],
+      policy: 'notify',
+      actions: [{ type: 'notify', channel: 'email', status: 'pending' }],
+      risk: 41,
+      signals: [{ code: 'new_device', level: 'unusual', detail: {} }],
+      shadow: false,
     },
   ],
   'account.locked': [
@@ -101,8 +142,15 @@ const invalid: Record<MessageType, [unknown, RegExp][]> = {
     [{ ...login, geo: { country: 'Korea', database: 'x' } }, /data\.geo\.country/],
     [login, /data\.geo/],
   ],
+  'login.failed.geo-resolved': [
+    [{ accountId: 'a', ip: '203.0.113.7', client: login.client, reason: 'bad_password' }, /data\.geo/],
+  ],
   'login.recorded': [
     [{ ...login, geo }, /data\.history/],
+    [
+      { ...login, geo, history: { ...history, travel: { km: -1, minutes: 1, kmh: 1, source: 'gps' } } },
+      /data\.history\.travel/,
+    ],
     [{ ...login, geo, history: { ...history, newCountry: 'yes' } }, /data\.history\.newCountry/],
   ],
   'login.assessed': [
@@ -115,8 +163,24 @@ const invalid: Record<MessageType, [unknown, RegExp][]> = {
         reasons: [],
         policy: 'lock',
         actions: [],
+        risk: 0,
+        signals: [],
       },
       /data\.verdict/,
+    ],
+    [
+      {
+        accountId: 'a',
+        sessionId: 's',
+        loginEventId: 'l',
+        verdict: 'trusted',
+        reasons: [],
+        policy: 'lock',
+        actions: [],
+        risk: 101,
+        signals: [],
+      },
+      /data\.risk/,
     ],
   ],
   'account.locked': [[{ accountId: 'a', reason: 'r', by: 'hacker', at: '2026-11-21T10:15:00Z' }, /data\.by/]],

@@ -23,6 +23,18 @@ export const geoInfo = z
     asOrg: text(1, 256).optional(),
     /** Present for every public address (SPEC §7); absent for private and reserved ones. */
     network: geoNetwork.optional(),
+    /**
+     * Coordinates of the address, only when the deployment's country database is a city database
+     * (GeoLite2-City, DB-IP City): login-history then measures travel from them instead of from
+     * the country's centroid.
+     */
+    location: z
+      .object({
+        latitude: z.number().min(-90).max(90),
+        longitude: z.number().min(-180).max(180),
+        accuracyKm: z.number().int().min(0).optional(),
+      })
+      .optional(),
     continent: z
       .string()
       .regex(/^[A-Z]{2}$/)
@@ -40,5 +52,6 @@ export const loginGeoResolvedEvent = cloudEvent(LOGIN_GEO_RESOLVED, loginGeoReso
 export type GeoInfo = z.infer<typeof geoInfo>;
 export type GeoReason = z.infer<typeof geoReason>;
 export type GeoNetwork = z.infer<typeof geoNetwork>;
+export type GeoLocation = NonNullable<GeoInfo['location']>;
 export type LoginGeoResolvedData = z.infer<typeof loginGeoResolvedData>;
 export type LoginGeoResolvedEvent = z.infer<typeof loginGeoResolvedEvent>;
