@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import {
   COMMANDS_EXCHANGE,
   EVENTS_EXCHANGE,
+  LOGIN_FAILED,
   LOGIN_SUCCEEDED,
   createEvent,
   dropDatabase,
@@ -43,7 +44,20 @@ export interface Harness {
   env: NodeJS.ProcessEnv;
   dbUrls: Record<'login-history' | 'account-guard', string>;
   logs: string[];
-  login(accountId: string, ip: string, extra?: Record<string, unknown>): Promise<string>;
+  /** Publishes a `login.succeeded` (at `opts.time`, an ISO time, else now); returns its id. */
+  login(
+    accountId: string,
+    ip: string,
+    extra?: Record<string, unknown>,
+    opts?: { time?: string },
+  ): Promise<string>;
+  /** Publishes a `login.failed` (SPEC §7) as the login server does; returns its id. */
+  loginFailed(
+    accountId: string,
+    ip: string,
+    reason?: 'bad_password' | 'unknown_account' | 'second_factor_failed' | 'other',
+    opts?: { time?: string },
+  ): Promise<string>;
   api(
     service: string,
     method: string,
@@ -198,11 +212,12 @@ export async function startHarness(
       env: { ...env, ...bound },
       dbUrls,
       logs,
-      async login(accountId, ip, extra = {}) {
+      async login(accountId, ip, extra = {}, opts = {}) {
         const e = createEvent({
           type: LOGIN_SUCCEEDED,
           source: 'game-login/e2e',
           subject: accountId,
+          ...(opts.time ? { time: opts.time } : {}),
           data: {
             accountId,
             sessionId: `sess-${randomUUID()}`,
@@ -213,6 +228,19 @@ export async function startHarness(
         });
         await onFirstReachable(vhost.url, 'publishing a login', (url) =>
           publishRaw(url, EVENTS_EXCHANGE, LOGIN_SUCCEEDED, e),
+        );
+        return e.id;
+      },
+      async loginFailed(accountId, ip, reason = 'bad_password', opts = {}) {
+        const e = createEvent({
+          type: LOGIN_FAILED,
+          source: 'game-login/e2e',
+          subject: accountId,
+          ...(opts.time ? { time: opts.time } : {}),
+          data: { accountId, ip, client: { platform: 'pc', version: '2.1.0' }, reason },
+        });
+        await onFirstReachable(vhost.url, 'publishing a failed login', (url) =>
+          publishRaw(url, EVENTS_EXCHANGE, LOGIN_FAILED, e),
         );
         return e.id;
       },
