@@ -8,6 +8,7 @@ import {
 import { SERVICE, ingressEnabled, loadIpCheckerConfig } from './config';
 import { DepsOverrides, createDeps } from './deps';
 import { LOGIN_SUCCEEDED_QUEUE, loginSucceededConsumer } from './entry-points/login-succeeded.consumer';
+import { LOGIN_FAILED_QUEUE, loginFailedConsumer } from './entry-points/login-failed.consumer';
 import { ipRoutes } from './entry-points/ip.http';
 import { eventsRoutes } from './entry-points/events.http';
 import { ipCheckerOpenApi } from './entry-points/openapi';
@@ -27,14 +28,17 @@ export async function start(env: NodeJS.ProcessEnv, overrides: DepsOverrides = {
       name: SERVICE,
       config,
       logger,
-      queues: [LOGIN_SUCCEEDED_QUEUE],
+      queues: [LOGIN_SUCCEEDED_QUEUE, LOGIN_FAILED_QUEUE],
       setup: async ({ broker }) => {
         const ip = ipRoutes(geoip);
         const events = ingress
           ? eventsRoutes({ verify: tokenVerifierFor(config), publisher: broker })
           : undefined;
         return {
-          consumers: [loginSucceededConsumer({ geoip, publisher: broker }, { prefetch: config.PREFETCH })],
+          consumers: [
+            loginSucceededConsumer({ geoip, publisher: broker }, { prefetch: config.PREFETCH }),
+            loginFailedConsumer({ geoip, publisher: broker }, { prefetch: config.PREFETCH }),
+          ],
           routes: (app) => {
             ip(app);
             events?.(app);

@@ -1,4 +1,10 @@
-import { CONTROL_CHARS, GeoInfo, GeoNetwork, GeoReason } from '@account-security/shared/contracts';
+import {
+  CONTROL_CHARS,
+  GeoInfo,
+  GeoLocation,
+  GeoNetwork,
+  GeoReason,
+} from '@account-security/shared/contracts';
 
 /** What a GeoIP database returned for an address: a decoded mmdb record, whatever its shape. */
 export type GeoRecord = unknown;
@@ -46,6 +52,29 @@ export function continentOf(record: GeoRecord): string | undefined {
   return (
     alpha2(nested(record, 'continent', 'code')) ?? alpha2(record.continent_code) ?? alpha2(record.continent)
   );
+}
+
+function coordinate(v: unknown, limit: number): number | undefined {
+  return typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= limit ? v : undefined;
+}
+
+/**
+ * The coordinates of a city database's record: MaxMind GeoIP2/GeoLite2-City and DB-IP City
+ * (`location.latitude`, `location.longitude`, `location.accuracy_radius` in km), or the flat
+ * `latitude`/`longitude` of ip-location-db's city files. Country databases have none: then
+ * undefined, and `geo` has no `location`. Both coordinates or neither.
+ */
+export function locationOf(record: GeoRecord): GeoLocation | undefined {
+  if (!isObject(record)) return undefined;
+  const nestedShape = isObject(record.location);
+  const source = nestedShape ? (record.location as Fields) : record;
+  const latitude = coordinate(source.latitude, 90);
+  const longitude = coordinate(source.longitude, 180);
+  if (latitude === undefined || longitude === undefined) return undefined;
+  const radius = nestedShape ? source.accuracy_radius : undefined;
+  const accuracyKm =
+    typeof radius === 'number' && Number.isInteger(radius) && radius >= 0 ? radius : undefined;
+  return accuracyKm === undefined ? { latitude, longitude } : { latitude, longitude, accuracyKm };
 }
 
 const MAX_ASN = 4_294_967_295;
@@ -105,7 +134,8 @@ export function networkOf(asn: number | undefined, isHosting: (asn: number) => b
 /**
  * The `geo` object from what the databases returned for a public address. The ASN comes from
  * the ASN data when it holds the address, else from the country record if it carries one.
- * `network` is there for every public address.
+ * `network` is there for every public address; `location` only when the country data is a city
+ * database that places the address.
  */
 export function geoFromRecords(
   records: { country: GeoRecord; asn: GeoRecord; database: string },
@@ -113,12 +143,14 @@ export function geoFromRecords(
 ): GeoInfo {
   const country = countryOf(records.country);
   const continent = continentOf(records.country);
+  const location = locationOf(records.country);
   const as = records.asn != null ? autonomousSystemOf(records.asn) : autonomousSystemOf(records.country);
   return {
     ...(country ? { country } : { country: null, reason: 'not_found' as const }),
     ...(continent ? { continent } : {}),
     ...as,
     network: networkOf(as.asn, isHosting),
+    ...(location ? { location } : {}),
     database: records.database,
   };
 }

@@ -7,6 +7,8 @@ import {
   COMMANDS_EXCHANGE,
   Consumer,
   EVENTS_EXCHANGE,
+  LOGIN_FAILED,
+  LOGIN_FAILED_GEO_RESOLVED,
   LOGIN_GEO_RESOLVED,
   LOGIN_RECORDED,
   LOGIN_SUCCEEDED,
@@ -227,6 +229,63 @@ describe('broker users and their permissions (deploy/rabbitmq/definitions.json)'
     } finally {
       await conn.close();
     }
+  });
+
+  test('when failed logins flow (SPEC §7), then ip-checker declares and binds its login.failed queue and publishes login.failed.geo-resolved, login-history may bind to that, and no one else may publish either', async () => {
+    const failedQueue = serviceQueue('ip-checker', LOGIN_FAILED);
+    const b = connectBroker({
+      url: urlAs('ip-checker', vhost.name),
+      name: 'ip-checker',
+      logger: createLogger('ip-checker', process.env.TEST_LOG_LEVEL ?? 'silent'),
+      queues: [QUEUES['ip-checker'], failedQueue],
+      topology: { queueType: 'quorum', retryDelaysMs: [200, 400], deliveryLimit: 20 },
+      publishTimeoutMs: 10000,
+    });
+    try {
+      await ready(b, 'ip-checker with its login.failed queue');
+      queueArgumentsCheck(b).check();
+    } finally {
+      await b.close();
+    }
+    expect(await depth(vhost.url, failedQueue.name)).toBe(0);
+    expect(await depth(vhost.url, `${failedQueue.name}.dead-letter`)).toBe(0);
+
+    const before = await depth(vhost.url, failedQueue.name);
+    const loginServer = urlAs('login-server', vhost.name);
+    const e = { id: 'failed-1', type: LOGIN_FAILED };
+    expect(await publishAttempt(loginServer, EVENTS_EXCHANGE, LOGIN_FAILED, props(e), e)).toBe('ok');
+    await waitUntil(
+      async () => (await depth(vhost.url, failedQueue.name)) === before + 1,
+      5000,
+      'login.failed routed to ip-checker',
+    );
+
+    const ipChecker = urlAs('ip-checker', vhost.name);
+    expect(await publishAttempt(ipChecker, EVENTS_EXCHANGE, LOGIN_FAILED_GEO_RESOLVED)).toBe('ok');
+    expect(await publishAttempt(ipChecker, EVENTS_EXCHANGE, LOGIN_FAILED)).toMatch(REFUSED);
+    for (const user of ['login-history', 'account-guard', 'login-server', 'game-server'] as const) {
+      const outcome = await publishAttempt(
+        urlAs(user, vhost.name),
+        EVENTS_EXCHANGE,
+        LOGIN_FAILED_GEO_RESOLVED,
+      );
+      expect(`${user}: ${outcome}`).toMatch(new RegExp(`^${user}: .*ACCESS_REFUSED`));
+    }
+
+    const history = urlAs('login-history', vhost.name);
+    const own = serviceQueue('login-history', LOGIN_FAILED_GEO_RESOLVED).name;
+    expect(await attempt(history, (ch) => ch.assertQueue(own, { durable: true }))).toBe('ok');
+    expect(
+      await attempt(history, (ch) => ch.bindQueue(own, EVENTS_EXCHANGE, LOGIN_FAILED_GEO_RESOLVED)),
+    ).toBe('ok');
+    // The attempt itself is ip-checker's to read, not login-history's, nor account-guard's.
+    expect(await attempt(history, (ch) => ch.bindQueue(own, EVENTS_EXCHANGE, LOGIN_FAILED))).toMatch(REFUSED);
+    const guard = urlAs('account-guard', vhost.name);
+    const guardOwn = 'account-guard.probe';
+    expect(await attempt(guard, (ch) => ch.assertQueue(guardOwn, { durable: true }))).toBe('ok');
+    expect(
+      await attempt(guard, (ch) => ch.bindQueue(guardOwn, EVENTS_EXCHANGE, LOGIN_FAILED_GEO_RESOLVED)),
+    ).toMatch(REFUSED);
   });
 
   test('when broker:setup runs without a password in the environment, then it stops with one line naming the variable; with all of them it applies the file again', async () => {
