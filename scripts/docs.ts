@@ -14,6 +14,8 @@ import {
   deadLetterQueueName,
   EXCHANGES,
   exchangeFor,
+  LOGIN_FAILED,
+  LOGIN_FAILED_GEO_RESOLVED,
   LOGIN_GEO_RESOLVED,
   LOGIN_RECORDED,
   LOGIN_SUCCEEDED,
@@ -36,6 +38,7 @@ const BINDING_VERSION = '0.3.0';
  */
 export const CONSUMERS: ReadonlyArray<{ service: string; type: MessageType }> = [
   { service: 'ip-checker', type: LOGIN_SUCCEEDED },
+  { service: 'ip-checker', type: LOGIN_FAILED },
   { service: 'login-history', type: LOGIN_GEO_RESOLVED },
   { service: 'account-guard', type: LOGIN_RECORDED },
 ];
@@ -50,7 +53,7 @@ const PROPERTY_MEANING: Record<string, string> = {
   messageId: '`message_id`: the CloudEvent `id`',
   type: '`type`: the CloudEvent `type` (= the routing key)',
   correlationId:
-    '`correlation_id`: the CloudEvent `correlationid`, the `id` of the originating `login.succeeded`',
+    '`correlation_id`: the CloudEvent `correlationid`, the `id` of the originating `login.succeeded` (of the `login.failed`, for `login.failed.geo-resolved`)',
   timestamp: '`timestamp`: the CloudEvent `time`, in seconds',
   appId: '`app_id`: the publishing service',
   persistent: '`delivery_mode`: 2 (persistent)',
@@ -204,7 +207,7 @@ export function buildDocument(): Record<string, unknown> {
       ].join('\n'),
       contentType: 'application/cloudevents+json',
       correlationId: {
-        description: 'The `id` of the originating `login.succeeded` (AMQP `correlation_id`).',
+        description: `The \`id\` of the originating \`${type === LOGIN_FAILED_GEO_RESOLVED ? LOGIN_FAILED : LOGIN_SUCCEEDED}\` (AMQP \`correlation_id\`).`,
         location: '$message.payload#/correlationid',
       },
       payload: payloadOf(type),
