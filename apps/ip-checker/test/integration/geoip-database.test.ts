@@ -521,4 +521,9 @@ describe('the shipped default database (DB-IP Country Lite)', () => {
   test('when a private address is resolved, then it never reaches the database', () => {
     expect(resolveGeo('192.168.0.1', geoip)).toMatchObject({ country: null, reason: 'private' });
   });
+  test('when a public address is resolved, then there is no location: it is a country database', () => {
+    for (const ip of ['8.8.8.8', '168.126.63.1', '2001:e60::1']) {
+      expect(resolveGeo(ip, geoip)).not.toHaveProperty('location');
+    }
+  });
 });

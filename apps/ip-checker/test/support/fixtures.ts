@@ -36,6 +36,36 @@ export function maxmindCountryDb(overrides: Partial<MmdbOptions> = {}): MmdbOpti
   };
 }
 
+/**
+ * A GeoLite2-City shaped database: the country data of `maxmindCountryDb` plus a `location`
+ * (Seoul with its accuracy radius, Tokyo without one) on two of its networks; the others have
+ * none, as a city database's country-only ranges do.
+ */
+export function maxmindCityDb(): MmdbOptions {
+  const base = maxmindCountryDb();
+  const located: Record<string, MmdbValue> = {
+    '1.2.3.0/24': {
+      latitude: { type: 'double', value: 37.5665 },
+      longitude: { type: 'double', value: 126.978 },
+      accuracy_radius: { type: 'uint16', value: 20 },
+      time_zone: 'Asia/Seoul',
+    },
+    '133.0.0.0/8': {
+      latitude: { type: 'double', value: 35.6895 },
+      longitude: { type: 'double', value: 139.6917 },
+    },
+  };
+  return {
+    ...base,
+    databaseType: 'GeoLite2-City',
+    networks: base.networks.map((n) =>
+      located[n.network]
+        ? { ...n, data: { ...(n.data as Record<string, MmdbValue>), location: located[n.network]! } }
+        : n,
+    ),
+  };
+}
+
 /** The same kind of data in the flat shape of free databases. */
 export function flatCountryDb(overrides: Partial<MmdbOptions> = {}): MmdbOptions {
   return {

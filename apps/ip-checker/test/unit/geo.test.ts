@@ -5,6 +5,7 @@ import {
   continentOf,
   countryOf,
   geoFromRecords,
+  locationOf,
   networkOf,
   unresolvedGeo,
 } from '../../src/domain/geo';
@@ -271,5 +272,67 @@ describe('resolving the geo of an address', () => {
 
   test('when the input is not an address, then it is refused', () => {
     expect(() => resolveGeo('not-an-ip', recordingDatabase({}))).toThrow(InvalidAddressError);
+  });
+});
+
+describe('reading the location from a city database record', () => {
+  test.each([
+    [
+      'MaxMind GeoLite2-City / DB-IP City location with accuracy_radius',
+      { ...maxmindRecord, location: { latitude: 37.5665, longitude: 126.978, accuracy_radius: 20 } },
+      { latitude: 37.5665, longitude: 126.978, accuracyKm: 20 },
+    ],
+    [
+      'a location without accuracy_radius',
+      { location: { latitude: -33.86, longitude: 151.2, time_zone: 'Australia/Sydney' } },
+      { latitude: -33.86, longitude: 151.2 },
+    ],
+    [
+      'the flat latitude/longitude of ip-location-db city files',
+      { country_code: 'JP', latitude: 35.6895, longitude: 139.6917 },
+      { latitude: 35.6895, longitude: 139.6917 },
+    ],
+    [
+      'the equator and the prime meridian',
+      { location: { latitude: 0, longitude: 0 } },
+      { latitude: 0, longitude: 0 },
+    ],
+  ])('when the record is %s, then the location is read', (_shape, record, expected) => {
+    expect(locationOf(record)).toEqual(expected);
+  });
+
+  test.each([
+    ['a country record', maxmindRecord],
+    ['only a latitude', { location: { latitude: 37.5 } }],
+    ['a latitude out of range', { location: { latitude: 91, longitude: 10 } }],
+    ['a longitude out of range', { location: { latitude: 10, longitude: -180.5 } }],
+    ['coordinates as strings', { location: { latitude: '37.5', longitude: '127' } }],
+    ['a non-finite coordinate', { location: { latitude: Number.NaN, longitude: 127 } }],
+    ['null', null],
+  ])('when the record is %s, then there is no location', (_shape, record) => {
+    expect(locationOf(record)).toBeUndefined();
+  });
+
+  test('when the accuracy radius is not a whole number of km, then the location comes without it', () => {
+    expect(locationOf({ location: { latitude: 1, longitude: 2, accuracy_radius: -5 } })).toEqual({
+      latitude: 1,
+      longitude: 2,
+    });
+    expect(locationOf({ location: { latitude: 1, longitude: 2, accuracy_radius: 2.5 } })).toEqual({
+      latitude: 1,
+      longitude: 2,
+    });
+  });
+
+  test('when a city record is turned into geo, then location is in it and geoInfo accepts it; a country record gives none', () => {
+    const city = {
+      ...maxmindRecord,
+      location: { latitude: 37.5665, longitude: 126.978, accuracy_radius: 20 },
+    };
+    const geo = geoFromRecords({ country: city, asn: null, database: 'GeoLite2-City 2026-05-26' }, noHosting);
+    expect(geo.location).toEqual({ latitude: 37.5665, longitude: 126.978, accuracyKm: 20 });
+    expect(geoInfo.safeParse(geo).success).toBe(true);
+    const country = geoFromRecords({ country: maxmindRecord, asn: null, database: 'x' }, noHosting);
+    expect(country).not.toHaveProperty('location');
   });
 });
