@@ -5,6 +5,14 @@
  * through account-guard's API. `--via http` sends the logins to ip-checker's HTTP ingress
  * (`POST /v1/events`, CloudEvents batches, a `service` token) instead of AMQP. As a game server
  * it consumes `game.commands` and prints each kick and message. It ends with a summary and exits non-zero if a login was not recorded or assessed.
+ *
+ * SPEC §7's cases ride along: each account has a home ISP, a mobile carrier and one or two
+ * devices (real address ranges of real Korean networks, scripts/bench/detection/networks.ts);
+ * some logins come from a new device, a Korean cloud/hosting network, or the account's trusted
+ * country right after a home login (impossible travel); before the run one address fails
+ * (`login.failed`) on --stuffing-accounts accounts and another guesses one account's password
+ * --brute-force-failures times, and both succeed after the run's logins (credential stuffing,
+ * brute force). The summary counts the `login.assessed` per signal and verdict.
  */
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
@@ -13,9 +21,19 @@ import jwt from 'jsonwebtoken';
 import {
   COMMANDS_EXCHANGE,
   EVENTS_EXCHANGE,
+  LOGIN_FAILED,
   LOGIN_SUCCEEDED,
   createEvent,
 } from '@account-security/shared/contracts';
+import {
+  FOREIGN_ACCESS,
+  FOREIGN_HOSTING,
+  KR_HOSTING,
+  KR_ISPS,
+  KR_MOBILE,
+  addressIn,
+} from './bench/detection/networks';
+import { createRng } from './bench/detection/prng';
 import { devAuthSecret } from './suite';
 
 // Networks checked against the shipped DB-IP country database.
@@ -85,6 +103,11 @@ async function main() {
       'foreign-ratio': { type: 'string', default: '0.05' },
       'ipv6-ratio': { type: 'string', default: '0.1' },
       'private-ratio': { type: 'string', default: '0.02' },
+      'new-device-ratio': { type: 'string', default: '0.03' },
+      'hosting-ratio': { type: 'string', default: '0.02' },
+      'travel-ratio': { type: 'string', default: '0.01' },
+      'stuffing-accounts': { type: 'string', default: '30' },
+      'brute-force-failures': { type: 'string', default: '15' },
       policies: { type: 'string', default: 'lock=0.1,kick=0.1,block=0.05,none=0.05' },
       'home-country': { type: 'string', default: 'KR' },
       amqp: { type: 'string', default: process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672' },
@@ -98,7 +121,9 @@ async function main() {
   });
   if (values.help) {
     console.log(`usage: pnpm simulate [--rate 20] [--duration 10] [--accounts 200] [--foreign-ratio 0.05]
-  [--ipv6-ratio 0.1] [--private-ratio 0.02] [--policies lock=0.1,kick=0.1,block=0.05,none=0.05]
+  [--ipv6-ratio 0.1] [--private-ratio 0.02] [--new-device-ratio 0.03] [--hosting-ratio 0.02]
+  [--travel-ratio 0.01] [--stuffing-accounts 30] [--brute-force-failures 15]
+  [--policies lock=0.1,kick=0.1,block=0.05,none=0.05]
   [--home-country KR] [--amqp URL] [--guard URL] [--via amqp|http] [--ip-checker URL] [--wait 30] [--quiet]`);
     return 0;
   }
@@ -108,6 +133,11 @@ async function main() {
   const foreignRatio = Number(values['foreign-ratio']);
   const ipv6Ratio = Number(values['ipv6-ratio']);
   const privateRatio = Number(values['private-ratio']);
+  const newDeviceRatio = Number(values['new-device-ratio']);
+  const hostingRatio = Number(values['hosting-ratio']);
+  const travelRatio = Number(values['travel-ratio']);
+  const stuffingAccounts = Number(values['stuffing-accounts']);
+  const bruteForceFailures = Number(values['brute-force-failures']);
   for (const [k, v] of Object.entries({ rate, duration, accounts }))
     if (!(v > 0)) throw new Error(`--${k} must be a positive number`);
   if (values.via !== 'amqp' && values.via !== 'http') throw new Error('--via must be amqp or http');
@@ -126,6 +156,8 @@ async function main() {
     expiresIn: '1h',
     algorithm: 'HS256',
   });
+  // Every fifth account trusts Japan (where impossible travel is tried): set with a policy.
+  const trusts = (id: string) => accountIds.indexOf(id) % 5 === 0;
   const policyOf = new Map<string, string>();
   let cursor = 0;
   for (const [policy, share] of parsePolicies(values.policies!)) {
@@ -133,18 +165,24 @@ async function main() {
       policyOf.set(id, policy);
     cursor += Math.round(share * accounts);
   }
+  for (const id of accountIds) if (trusts(id) && !policyOf.has(id)) policyOf.set(id, 'notify');
   let set = 0;
   for (const [id, policy] of policyOf) {
     const res = await fetch(`${values.guard}/v1/accounts/${encodeURIComponent(id)}/protection`, {
       method: 'PUT',
       headers: { authorization: `Bearer ${support}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ policy, channels: ['in_game'], trustedCountries: [], locale: 'en' }),
+      body: JSON.stringify({
+        policy,
+        channels: ['in_game'],
+        trustedCountries: trusts(id) ? ['JP'] : [],
+        locale: 'en',
+      }),
     });
     if (!res.ok) throw new Error(`setting ${policy} on ${id}: ${res.status} ${await res.text()}`);
     set++;
   }
   console.log(
-    `simulate: ${accounts} accounts, ${set} with a chosen policy (${values.policies}); others use DEFAULT_POLICY`,
+    `simulate: ${accounts} accounts, ${set} with settings (policies ${values.policies}; every fifth account trusts JP, as notify unless chosen); others use DEFAULT_POLICY`,
   );
 
   const conn = await amqplib.connect(values.amqp!, { noDelay: true });
@@ -160,8 +198,10 @@ async function main() {
   const assessed = new Set<string>();
   const latencies: number[] = [];
   const commands: Record<string, number> = {};
-  let suspicious = 0;
   let locks = 0;
+  const verdicts: Record<string, number> = {};
+  /** signal code → verdict → login.assessed count. */
+  const bySignal = new Map<string, Record<string, number>>();
   await observe.consume(
     queue,
     (m) => {
@@ -176,7 +216,20 @@ async function main() {
         case 'login.assessed':
           if (!assessed.has(loginId)) latencies.push(Date.now() - sentAt.get(loginId)!);
           assessed.add(loginId);
-          if (e.data.verdict === 'suspicious') suspicious++;
+          verdicts[e.data.verdict] = (verdicts[e.data.verdict] ?? 0) + 1;
+          for (const code of new Set<string>(
+            (e.data.signals ?? [])
+              .map((x: { code: string }) => x.code)
+              .concat(e.data.signals?.length ? [] : ['(none)']),
+          )) {
+            const row = bySignal.get(code) ?? {};
+            row[e.data.verdict] = (row[e.data.verdict] ?? 0) + 1;
+            bySignal.set(code, row);
+          }
+          if (!values.quiet && e.data.verdict !== 'trusted' && (e.data.signals ?? []).length)
+            console.log(
+              `  ${e.data.verdict.padEnd(8)} ${e.data.accountId} risk ${e.data.risk}: ${(e.data.signals as { code: string }[]).map((x) => x.code).join(', ')}`,
+            );
           break;
         case 'account.locked':
           locks++;
@@ -219,42 +272,132 @@ async function main() {
       if (res.status !== 202) throw new Error(`POST ${ingress}: ${res.status} ${await res.text()}`);
     }
   };
-  while (sent < total) {
-    const due = Math.min(total, Math.floor(((Date.now() - started) / 1000) * rate) + 1);
-    const batch: object[] = [];
-    for (; sent < due; sent++) {
-      const accountId = pick(accountIds);
-      const r = Math.random();
-      const kind = r < privateRatio ? 'private' : r < privateRatio + foreignRatio ? 'foreign' : 'home';
-      const event = createEvent({
-        type: LOGIN_SUCCEEDED,
-        source: 'simulator/login-server',
-        subject: accountId,
-        data: {
-          accountId,
-          sessionId: randomUUID(),
-          ip: randomIp(kind, ipv6Ratio),
-          client: { platform: pick(PLATFORMS), version: '1.0.0' },
-          homeCountry: values['home-country'],
-        },
-      });
-      sentAt.set(event.id, Date.now());
-      if (values.via === 'http') {
-        batch.push(event);
-        continue;
-      }
-      publish.publish(EVENTS_EXCHANGE, LOGIN_SUCCEEDED, Buffer.from(JSON.stringify(event)), {
+  // Each account's own places and devices: a home ISP address, a mobile carrier, a phone and maybe a PC.
+  const rng = createRng(Math.floor(Math.random() * 2 ** 32));
+  interface Player {
+    homeIp: string;
+    mobile: (typeof KR_MOBILE)[number][0];
+    devices: { platform: string; version: string; deviceId: string }[];
+    lastHomeAt: number;
+  }
+  const players = new Map<string, Player>();
+  const playerOf = (accountId: string): Player => {
+    let p = players.get(accountId);
+    if (!p) {
+      p = {
+        homeIp: addressIn(rng.weighted(KR_ISPS), rng),
+        mobile: rng.weighted(KR_MOBILE),
+        devices: [
+          { platform: rng.chance(0.7) ? 'android' : 'ios', version: '1.0.0', deviceId: rng.id('phone-') },
+        ],
+        lastHomeAt: 0,
+      };
+      if (rng.chance(0.5))
+        p.devices.push({ platform: pick(PLATFORMS), version: '1.0.0', deviceId: rng.id('pc-') });
+      players.set(accountId, p);
+    }
+    return p;
+  };
+  const cases: Record<string, number> = {};
+  let batch: object[] = [];
+  const emit = (type: typeof LOGIN_SUCCEEDED | typeof LOGIN_FAILED, data: Record<string, unknown>) => {
+    const event = createEvent({
+      type,
+      source: 'simulator/login-server',
+      subject: String(data.accountId),
+      data,
+    } as Parameters<typeof createEvent>[0]);
+    if (type === LOGIN_SUCCEEDED) sentAt.set(event.id, Date.now());
+    if (values.via === 'http') batch.push(event);
+    else
+      publish.publish(EVENTS_EXCHANGE, type, Buffer.from(JSON.stringify(event)), {
         persistent: true,
         contentType: 'application/cloudevents+json',
         messageId: event.id,
         type: event.type,
         correlationId: event.id,
       });
-    }
+  };
+  const flush = async () => {
     if (batch.length) await sendHttp(batch);
+    batch = [];
     await publish.waitForConfirms();
+  };
+  const success = (accountId: string, ip: string, client: object, kind: string) => {
+    cases[kind] = (cases[kind] ?? 0) + 1;
+    emit(LOGIN_SUCCEEDED, {
+      accountId,
+      sessionId: randomUUID(),
+      ip,
+      client,
+      homeCountry: values['home-country'],
+    });
+  };
+  // Before the run: one address fails on many accounts (stuffing), another guesses one password.
+  const stuffingIp = addressIn(rng.pick(KR_HOSTING), rng);
+  const bruteIp = addressIn(rng.pick(FOREIGN_HOSTING.concat(KR_HOSTING)), rng);
+  const tool = { platform: 'pc', version: '1.0.0', deviceId: rng.id('tool-') };
+  const stuffingVictim = accountIds[accountIds.length - 1]!;
+  const bruteVictim = accountIds[accountIds.length - 2]!;
+  let failed = 0;
+  for (let i = 0; i < stuffingAccounts; i++, failed++)
+    emit(LOGIN_FAILED, {
+      accountId: i % 2 ? pick(accountIds) : `sim-${runId}-nobody-${i}`,
+      ip: stuffingIp,
+      client: tool,
+      reason: i % 2 ? 'bad_password' : 'unknown_account',
+    });
+  for (let i = 0; i < bruteForceFailures; i++, failed++)
+    emit(LOGIN_FAILED, { accountId: bruteVictim, ip: bruteIp, client: tool, reason: 'bad_password' });
+  await flush();
+  if (failed)
+    console.log(
+      `simulate: sent ${failed} failed logins (stuffing from ${stuffingIp}, brute force from ${bruteIp})`,
+    );
+
+  while (sent < total) {
+    const due = Math.min(total, Math.floor(((Date.now() - started) / 1000) * rate) + 1);
+    for (; sent < due; sent++) {
+      const accountId = pick(accountIds);
+      const p = playerOf(accountId);
+      const known = pick(p.devices);
+      let r = Math.random();
+      const next = (share: number) => (r -= share) < 0;
+      if (next(privateRatio)) success(accountId, randomIp('private', ipv6Ratio), known, 'private address');
+      else if (next(foreignRatio)) success(accountId, randomIp('foreign', ipv6Ratio), known, 'foreign');
+      else if (next(hostingRatio))
+        success(
+          accountId,
+          addressIn(rng.pick(KR_HOSTING), rng),
+          { ...tool, deviceId: rng.id('vm-') },
+          'domestic hosting',
+        );
+      else if (next(newDeviceRatio)) {
+        const device = { platform: 'android', version: '1.0.0', deviceId: rng.id('phone-') };
+        p.devices.push(device);
+        success(accountId, p.homeIp, device, 'new device');
+      } else if (next(travelRatio) && trusts(accountId) && p.lastHomeAt > 0)
+        success(accountId, addressIn(rng.pick(FOREIGN_ACCESS.JP!), rng), known, 'impossible travel');
+      else if (known.deviceId.startsWith('phone-') && rng.chance(0.5))
+        success(accountId, addressIn(p.mobile, rng), known, 'mobile carrier');
+      else {
+        success(accountId, p.homeIp, known, 'home');
+        p.lastHomeAt = Date.now();
+      }
+    }
+    await flush();
     await new Promise((r) => setTimeout(r, 10));
   }
+  // After the run's logins (the failures long recorded): the stuffing and brute-force successes.
+  if (stuffingAccounts > 0) {
+    success(stuffingVictim, stuffingIp, tool, 'credential stuffing');
+    sent++;
+  }
+  if (bruteForceFailures > 0) {
+    success(bruteVictim, bruteIp, tool, 'brute force');
+    sent++;
+  }
+  await flush();
   console.log(
     `simulate: sent ${sent} in ${((Date.now() - started) / 1000).toFixed(1)}s; waiting for the pipeline…`,
   );
@@ -271,7 +414,23 @@ async function main() {
   console.log('\nsummary');
   console.log(`  sent       ${sent}`);
   console.log(`  recorded   ${recorded.size}`);
-  console.log(`  assessed   ${assessed.size} (${suspicious} suspicious)`);
+  console.log(
+    `  assessed   ${assessed.size} (${['trusted', 'unusual', 'suspicious'].map((v) => `${verdicts[v] ?? 0} ${v}`).join(', ')})`,
+  );
+  console.log(
+    `  cases      ${Object.entries(cases)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
+  );
+  console.log('  verdicts per signal (login.assessed carrying the signal):');
+  console.log(
+    `    ${'signal'.padEnd(24)} ${'trusted'.padStart(8)} ${'unusual'.padStart(8)} ${'suspicious'.padStart(10)}`,
+  );
+  for (const [code, row] of [...bySignal].sort()) {
+    console.log(
+      `    ${code.padEnd(24)} ${String(row.trusted ?? 0).padStart(8)} ${String(row.unusual ?? 0).padStart(8)} ${String(row.suspicious ?? 0).padStart(10)}`,
+    );
+  }
   console.log(`  locks      ${locks}`);
   console.log(`  commands   ${Object.values(commands).reduce((a, b) => a + b, 0)} ${cmd ? `(${cmd})` : ''}`);
   console.log(
