@@ -91,6 +91,13 @@ describe('generateCorpus', () => {
     }
   });
 
+  test('travellers flew: their last login at home is hours before the first abroad', () => {
+    for (const t of corpus.tests.filter((x) => x.scenario!.startsWith('travel_'))) {
+      const prev = corpus.history.filter((e) => e.accountId === t.accountId).at(-1)!;
+      expect(t.time - prev.time).toBeGreaterThanOrEqual(5 * 3_600_000);
+    }
+  });
+
   test('travellers with a pass have one covering the login', () => {
     for (const t of corpus.tests.filter((x) => x.scenario === 'travel_with_pass')) {
       const passes = corpus.accounts.find((a) => a.id === t.accountId)!.travelPasses;

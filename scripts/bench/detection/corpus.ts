@@ -224,7 +224,10 @@ export function generateCorpus(opts: CorpusOptions): Corpus {
       }
       history.push({ type: 'login.succeeded', id: uuid(rng), accountId, time, ip, client });
     };
-    const historyEnd = testTime - 2 * HOUR;
+    // A traveller's last login at home is a flight (and the airports) before the first abroad.
+    const travelling = scenario === 'travel_with_pass' || scenario === 'travel_without_pass';
+    const destination = travelling ? rng.weighted(TRAVEL_COUNTRIES) : undefined;
+    const historyEnd = testTime - (destination ? FLIGHT_HOURS[destination]! + 3 : 2) * HOUR;
     for (;;) {
       t += Math.round(Math.max(20 * MIN, rng.exp(DAY / perDay)));
       if (t >= historyEnd) break;
@@ -300,7 +303,7 @@ export function generateCorpus(opts: CorpusOptions): Corpus {
       }
       case 'travel_with_pass':
       case 'travel_without_pass': {
-        const country = rng.weighted(TRAVEL_COUNTRIES);
+        const country = destination!;
         if (scenario === 'travel_with_pass')
           plan.travelPasses.push({
             country,
