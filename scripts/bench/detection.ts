@@ -1,5 +1,5 @@
 /**
- * `pnpm bench:detection [--accounts 1200] [--seed 20261203]`: how well the suite tells attacks
+ * `pnpm bench:detection [--accounts 1200] [--seed 20261203] [--waves]`: how well the suite tells attacks
  * from harmless logins. Generates a labelled corpus from a seed (scripts/bench/detection/corpus.ts:
  * weeks of ordinary play per account, then one labelled login, harmless or an attack), runs it
  * through the real suite (the three services as `pnpm start` runs them, own vhost and databases),
@@ -10,7 +10,9 @@
  * Order matters to signals from the account's past, so events go out in time order, in phases
  * with a barrier between them: the history (until every success is assessed and every queue is
  * empty), then the failed logins before the labelled ones (until the queues are empty: failures
- * travel on their own queues), then the labelled logins.
+ * travel on their own queues), then the labelled logins. `--waves` (diagnosis) sends the history
+ * one login per account at a time, each wave assessed before the next: if its table differs from
+ * the default one, the services judge a login by what arrived before it rather than by event time.
  */
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -90,6 +92,8 @@ async function main() {
       accounts: { type: 'string', default: '1200' },
       seed: { type: 'string', default: '20261203' },
       wait: { type: 'string', default: '180' },
+      /** Diagnosis: the history in waves of one login per account, each wave assessed before the next. */
+      waves: { type: 'boolean', default: false },
     },
   });
   const started = Date.now();
@@ -156,7 +160,7 @@ async function main() {
       observe.ack(m);
     });
     const publish = await conn.createConfirmChannel();
-    const send = async (events: CorpusEvent[], label: string) => {
+    const send = async (events: CorpusEvent[], label: string, silent = false) => {
       const t0 = Date.now();
       let sentSuccesses = 0;
       for (let i = 0; i < events.length; i++) {
@@ -176,16 +180,28 @@ async function main() {
         }
       }
       await publish.waitForConfirms();
-      log(`${label}: published ${events.length} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+      if (!silent) log(`${label}: published ${events.length} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     };
-    const waitAssessed = async (events: CorpusEvent[], label: string) => {
+    const waitAssessed = async (events: CorpusEvent[], label: string, silent = false) => {
       const ids = events.filter((e) => e.type === 'login.succeeded').map((e) => e.id);
       const deadline = Date.now() + Number(values.wait) * 1000;
       while (ids.some((id) => !results.has(id)) && Date.now() < deadline) await sleep(200);
-      log(`${label}: ${ids.filter((id) => results.has(id)).length} of ${ids.length} assessed`);
+      if (!silent) log(`${label}: ${ids.filter((id) => results.has(id)).length} of ${ids.length} assessed`);
     };
 
-    await send(corpus.history, 'history');
+    if (values.waves) {
+      const nth = new Map<string, number>();
+      const waves: CorpusEvent[][] = [];
+      for (const e of corpus.history) {
+        const k = nth.get(e.accountId) ?? 0;
+        if (e.type === 'login.succeeded') nth.set(e.accountId, k + 1);
+        (waves[k] ??= []).push(e);
+      }
+      for (const [i, w] of waves.entries()) {
+        await send(w, `history wave ${i + 1}/${waves.length}`, true);
+        await waitAssessed(w, `history wave ${i + 1}/${waves.length}`, true);
+      }
+    } else await send(corpus.history, 'history');
     await waitAssessed(corpus.history, 'history');
     await quiet(vhost, queue, Number(values.wait) * 1000);
     await send(corpus.prelude, 'failed logins before the labelled ones');
