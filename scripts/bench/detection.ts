@@ -27,7 +27,7 @@ import { ROOT, Suite, freePort, startSuite } from '../suite';
 import { AccountPlan, Corpus, CorpusEvent, SCENARIO_WEIGHTS, generateCorpus } from './detection/corpus';
 import { ALL_NETWORKS, addressIn } from './detection/networks';
 import { createRng } from './detection/prng';
-import { Assessment, Summary, headline, summarize, table } from './detection/report';
+import { Assessment, Summary, headline, misses, summarize, table } from './detection/report';
 
 const AMQP_BASE = process.env.BENCH_AMQP_BASE ?? 'amqp://guest:guest@127.0.0.1:5672';
 const PG_BASE = process.env.BENCH_PG_BASE ?? 'postgres://postgres@127.0.0.1:5432';
@@ -210,7 +210,13 @@ async function main() {
     await waitAssessed(corpus.tests, 'labelled logins');
 
     const summary = summarize(corpus.tests, historySuccesses, results);
-    const md = render(corpus, summary, passes, Math.round((Date.now() - started) / 1000));
+    const md = render(
+      corpus,
+      summary,
+      misses(corpus.tests, results),
+      passes,
+      Math.round((Date.now() - started) / 1000),
+    );
     process.stdout.write('\n' + md + '\n');
     mkdirSync(path.join(ROOT, 'docs'), { recursive: true });
     writeFileSync(path.join(ROOT, 'docs/detection.md'), md);
@@ -300,7 +306,7 @@ async function applySettings(suite: Suite, secret: string, accounts: AccountPlan
   return note;
 }
 
-function render(corpus: Corpus, s: Summary, settings: string, seconds: number): string {
+function render(corpus: Corpus, s: Summary, missed: string[], settings: string, seconds: number): string {
   const weights = SCENARIO_WEIGHTS.reduce((t, [, w]) => t + w, 0);
   return [
     '# Detection benchmark',
@@ -311,6 +317,12 @@ function render(corpus: Corpus, s: Summary, settings: string, seconds: number): 
     ...headline(s),
     '',
     table(s),
+    '',
+    '## What went wrong, and what the engine saw',
+    '',
+    ...(missed.length
+      ? missed
+      : ['Nothing: every attack caught for its own reason, no harmless login judged suspicious.']),
     '',
     '## What the scenarios are',
     '',

@@ -6,7 +6,7 @@
 import { ATTACKS, HARMLESS, OWN_REASON, generateCorpus } from '../../scripts/bench/detection/corpus';
 import { ALL_NETWORKS, addressIn } from '../../scripts/bench/detection/networks';
 import { createRng } from '../../scripts/bench/detection/prng';
-import { Assessment, rocAuc, summarize } from '../../scripts/bench/detection/report';
+import { Assessment, misses, rocAuc, summarize } from '../../scripts/bench/detection/report';
 
 const NOW = Date.UTC(2026, 11, 3, 10);
 
@@ -139,3 +139,19 @@ test('summarize: caught needs the own reason and a suspicious verdict', () => {
 });
 
 const ownReason = (s: string) => OWN_REASON[s as keyof typeof OWN_REASON];
+
+test('misses: attacks without their own reason and harmless suspicious logins, grouped', () => {
+  const corpus = generateCorpus({ seed: 9, accounts: 200, now: NOW });
+  const results = new Map<string, Assessment>();
+  for (const t of corpus.tests)
+    results.set(t.id, {
+      verdict: 'unusual',
+      risk: 60,
+      reasons: [],
+      signals: [{ code: 'new_network', level: 'unusual' }],
+    });
+  const lines = misses(corpus.tests, results);
+  expect(lines.some((l) => l.startsWith('- `brute_force` (not caught'))).toBe(true);
+  expect(lines.every((l) => !l.includes('`home_known`'))).toBe(true);
+  expect(lines[0]).toContain('unusual, risk ≥ 50, signals: new_network');
+});

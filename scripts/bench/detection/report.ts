@@ -168,3 +168,43 @@ export function headline(s: Summary): string[] {
     ...(s.missing ? [`- logins never assessed within the wait: ${s.missing}`] : []),
   ];
 }
+
+/**
+ * Which labelled logins went wrong and what the engine saw: attacks not caught for their own
+ * reason and harmless logins judged suspicious, grouped by scenario, verdict and the signals that
+ * fired (the most frequent groups first).
+ */
+export function misses(tests: CorpusEvent[], results: Map<string, Assessment>, perScenario = 4): string[] {
+  const groups = new Map<Scenario, Map<string, number>>();
+  for (const t of tests) {
+    const a = results.get(t.id);
+    const s = t.scenario!;
+    let wrong: boolean;
+    if (!a) wrong = true;
+    else if (isAttack(s))
+      wrong = !(a.verdict === 'suspicious' && (a.signals ?? []).some((x) => x.code === OWN_REASON[s]));
+    else wrong = a.verdict === 'suspicious';
+    if (!wrong) continue;
+    const key = a
+      ? `${a.verdict}, risk ${a.risk >= 50 ? '≥ 50' : '< 50'}, signals: ${
+          [...new Set((a.signals ?? []).map((x) => x.code))].sort().join(' + ') || 'none'
+        }`
+      : 'never assessed';
+    const g = groups.get(s) ?? new Map<string, number>();
+    g.set(key, (g.get(key) ?? 0) + 1);
+    groups.set(s, g);
+  }
+  const lines: string[] = [];
+  for (const s of [...ATTACKS, ...HARMLESS]) {
+    const g = groups.get(s);
+    if (!g) continue;
+    const total = [...g.values()].reduce((a, b) => a + b, 0);
+    const top = [...g]
+      .sort((x, y) => y[1] - x[1])
+      .slice(0, perScenario)
+      .map(([k, n]) => `${n} × ${k}`)
+      .join('; ');
+    lines.push(`- \`${s}\` (${isAttack(s) ? 'not caught' : 'judged suspicious'}: ${total}): ${top}`);
+  }
+  return lines;
+}
