@@ -1,14 +1,18 @@
 import { v5 as uuidv5 } from 'uuid';
 import type { DataOf, EventEnvelope, EventOf, MessageType } from './messages';
+import { LOGIN_FAILED } from './events/login-failed.v1';
 import { LOGIN_SUCCEEDED } from './events/login-succeeded.v1';
 
 /** Fixed namespace for follow-up ids (UUID v5), so the same follow-up always has the same id. */
 export const FOLLOW_UP_NAMESPACE = 'c3f1d2a4-5b6e-4f70-8a91-2b3c4d5e6f70';
 
-/** A login's identity end to end: the id of its `login.succeeded` (SPEC §3). */
+/**
+ * A login's identity end to end: the id of its `login.succeeded` (SPEC §3), or of its
+ * `login.failed` for a failed attempt (SPEC §7).
+ */
 export function loginIdOf(event: Pick<EventEnvelope, 'id' | 'correlationid'> & { type?: string }): string {
   // A login server may put its own trace id in `correlationid`; the login is its event's id.
-  if (event.type === LOGIN_SUCCEEDED) return event.id;
+  if (event.type === LOGIN_SUCCEEDED || event.type === LOGIN_FAILED) return event.id;
   return event.correlationid ?? event.id;
 }
 

@@ -16,11 +16,10 @@ export async function resolveFailedLogin(
   event: LoginFailedEvent,
 ): Promise<GeoInfo> {
   const geo = resolveGeo(event.data.ip, deps.geoip);
-  // The attempt is its own origin, as a login.succeeded is: a `correlationid` the login server
-  // put on it (its own trace id) is not the identity downstream correlates on.
-  const { correlationid: _notTheOrigin, ...origin } = event;
+  // The attempt is its own origin (loginIdOf), as a login.succeeded is: a `correlationid` the
+  // login server put on it (its own trace id) is not the identity downstream correlates on.
   await deps.publisher.publish(
-    followUp(origin, LOGIN_FAILED_GEO_RESOLVED, { ...event.data, geo }, { source: SERVICE }),
+    followUp(event, LOGIN_FAILED_GEO_RESOLVED, { ...event.data, geo }, { source: SERVICE }),
   );
   return geo;
 }
