@@ -1,4 +1,6 @@
+import { z } from 'zod';
 import {
+  ConfigError,
   assertAuthConfigured,
   authConfigShape,
   databaseConfigShape,
@@ -22,12 +24,26 @@ export const configShape = {
   CONSUMER_BATCH_SIZE: env.int(1, 1000).default(100),
   /** How long a partial batch waits for more logins. */
   CONSUMER_BATCH_DELAY_MS: env.int(0, 10000).default(5),
+  /** Secret of the device-id HMAC (SPEC §7); required when NODE_ENV=production. Never logged. */
+  DEVICE_ID_KEY: env.string().optional(),
+  /** The window of the failure counts (`history.failures`) before each successful login. */
+  FAILURE_WINDOW_MINUTES: env.int(1, 10080).default(60),
+  NODE_ENV: z.string().optional(),
 };
+
+/** Outside production only: a fixed key, so device hashes stay comparable across restarts. */
+const DEV_DEVICE_ID_KEY = 'login-history-dev-device-id-key-not-for-production';
 
 export type Config = ReturnType<typeof loadServiceConfig>;
 
 export function loadServiceConfig(source: NodeJS.ProcessEnv) {
-  const config = loadConfig(SERVICE_NAME, configShape, source);
-  assertAuthConfigured(config);
-  return config;
+  const loaded = loadConfig(SERVICE_NAME, configShape, source);
+  assertAuthConfigured(loaded);
+  if (!loaded.DEVICE_ID_KEY && loaded.NODE_ENV === 'production') {
+    throw new ConfigError(
+      'DEVICE_ID_KEY',
+      'is required when NODE_ENV=production (the device-id HMAC secret)',
+    );
+  }
+  return { ...loaded, DEVICE_ID_KEY: loaded.DEVICE_ID_KEY ?? DEV_DEVICE_ID_KEY };
 }

@@ -5,6 +5,10 @@ import {
   LOGIN_GEO_RESOLVED_QUEUE,
   loginGeoResolvedConsumer,
 } from './entry-points/login-geo-resolved.consumer';
+import {
+  LOGIN_FAILED_GEO_RESOLVED_QUEUE,
+  loginFailedGeoResolvedConsumer,
+} from './entry-points/login-failed-geo-resolved.consumer';
 import { registerHistoryRoutes } from './entry-points/history.http';
 import { loginHistoryOpenApi } from './entry-points/openapi';
 import { startMaintenance } from './entry-points/maintenance.job';
@@ -14,7 +18,7 @@ export async function start(env: NodeJS.ProcessEnv, overrides: DepsOverrides = {
   return startService({
     name: SERVICE_NAME,
     config,
-    queues: [LOGIN_GEO_RESOLVED_QUEUE],
+    queues: [LOGIN_GEO_RESOLVED_QUEUE, LOGIN_FAILED_GEO_RESOLVED_QUEUE],
     setup: async ({ broker, logger }) => {
       const deps = await createDeps(config, { broker, logger }, overrides);
       const { db, publisher, clock } = deps;
@@ -24,13 +28,29 @@ export async function start(env: NodeJS.ProcessEnv, overrides: DepsOverrides = {
           logger,
           clock,
           retentionDays: config.HISTORY_RETENTION_DAYS,
+          failureWindowMinutes: config.FAILURE_WINDOW_MINUTES,
           intervalMs: config.HISTORY_PURGE_INTERVAL_MS,
         });
         const verify = tokenVerifierFor(config);
         return {
           consumers: [
             loginGeoResolvedConsumer(
-              { db, logger, publisher, clock },
+              {
+                db,
+                logger,
+                publisher,
+                clock,
+                deviceIdKey: config.DEVICE_ID_KEY,
+                failureWindowMinutes: config.FAILURE_WINDOW_MINUTES,
+              },
+              {
+                prefetch: config.PREFETCH,
+                batchSize: config.CONSUMER_BATCH_SIZE,
+                batchDelayMs: config.CONSUMER_BATCH_DELAY_MS,
+              },
+            ),
+            loginFailedGeoResolvedConsumer(
+              { db, logger, clock },
               {
                 prefetch: config.PREFETCH,
                 batchSize: config.CONSUMER_BATCH_SIZE,

@@ -24,6 +24,8 @@ export function historyPageQuery(
       'country',
       'client_platform',
       'client_version',
+      'result',
+      'failure_reason',
     ])
     .where('account_id', '=', accountId);
   const before = opts.before;
@@ -48,5 +50,7 @@ export async function listLogins(
     country: r.country,
     platform: r.client_platform,
     version: r.client_version,
+    result: r.result,
+    reason: r.failure_reason,
   }));
 }

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../data-access/tables';
 import type { Clock } from '../domain/clock';
 import { ensurePartitions, purgeExpiredLogins } from '../application/retention/retention.service';
+import { pruneFailureCounts } from '../data-access/failures.repository';
 
 const FIRST_RUN_DELAY_MS = 60_000;
 
@@ -20,6 +21,8 @@ export async function startMaintenance(opts: {
   logger: Logger;
   clock: Clock;
   retentionDays: number;
+  /** Failure counts older than this window are of no further use (SPEC §7 failures). */
+  failureWindowMinutes?: number;
   intervalMs: number;
 }): Promise<Maintenance> {
   const { db, logger, clock, retentionDays } = opts;
@@ -33,6 +36,11 @@ export async function startMaintenance(opts: {
   const run = async () => {
     try {
       await upkeep();
+      const pruned = await pruneFailureCounts(
+        db,
+        new Date(clock.now().getTime() - 2 * (opts.failureWindowMinutes ?? 60) * 60_000),
+      );
+      if (pruned > 0) logger.info({ rows: pruned }, 'old failure counts pruned');
       const purged = await purgeExpiredLogins(db, {
         retentionDays,
         now: clock.now(),

@@ -64,6 +64,7 @@ describe('GET /v1/accounts/{accountId}/logins', () => {
       ip: expected[0]!.data.ip,
       country: expected[0]!.data.geo.country,
       client: { platform: 'pc', version: '1.4.2' },
+      result: 'succeeded',
     });
 
     const fresh = await get('acc-paged', token, { limit: 3 });

@@ -95,7 +95,7 @@ describe('recording logins from login.geo-resolved', () => {
     }
   });
 
-  test('when logins are stored, then a row holds time, IP, country and client and nothing else of the event', async () => {
+  test('when logins are stored, then a row holds time, IP, country, place and client and nothing else of the event', async () => {
     const e = geoResolved({
       accountId: 'acc-row',
       country: 'KR',
@@ -129,9 +129,14 @@ describe('recording logins from login.geo-resolved', () => {
       'client_platform',
       'client_version',
       'country',
+      'failure_reason',
       'id',
       'ip',
+      'latitude',
+      'location_source',
       'logged_in_at',
+      'longitude',
+      'result',
     ]);
 
     const [event] = h.recordedFor([e.correlationid!]);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   EVENTS_EXCHANGE,
   EventOf,
+  LOGIN_FAILED_GEO_RESOLVED,
   LOGIN_GEO_RESOLVED,
   LOGIN_RECORDED,
   RunningService,
@@ -22,6 +23,38 @@ import type { DepsOverrides } from '../../src/deps';
 import type { DB } from '../../src/data-access/tables';
 
 export type GeoResolvedEvent = EventOf<typeof LOGIN_GEO_RESOLVED>;
+export type FailedGeoResolvedEvent = EventOf<typeof LOGIN_FAILED_GEO_RESOLVED>;
+
+/** A `login.failed.geo-resolved` as ip-checker publishes it for a failed login. */
+export function failedGeoResolved(opts: {
+  accountId: string;
+  time: Date;
+  ip: string;
+  country?: string | null;
+  reason?: 'bad_password' | 'unknown_account' | 'second_factor_failed' | 'other';
+  loginId?: string;
+}): FailedGeoResolvedEvent {
+  const loginId = opts.loginId ?? randomUUID();
+  const country = opts.country === undefined ? 'KR' : opts.country;
+  return createEvent({
+    type: LOGIN_FAILED_GEO_RESOLVED,
+    source: 'ip-checker',
+    subject: opts.accountId,
+    id: followUpId(loginId, LOGIN_FAILED_GEO_RESOLVED),
+    correlationid: loginId,
+    time: opts.time.toISOString(),
+    data: {
+      accountId: opts.accountId,
+      ip: opts.ip,
+      client: { platform: 'pc', version: '1.4.2' },
+      reason: opts.reason ?? 'bad_password',
+      geo:
+        country === null
+          ? { country: null, reason: 'private', database: 'test-db 2026-11-01' }
+          : { country, database: 'test-db 2026-11-01' },
+    },
+  });
+}
 
 /** A `login.geo-resolved` as ip-checker publishes it for a login; the login time is its `time`. */
 export function geoResolved(opts: {
@@ -31,6 +64,10 @@ export function geoResolved(opts: {
   ip?: string;
   loginId?: string;
   platform?: string;
+  /** null: no device id; default 'device-secret-1'. */
+  deviceId?: string | null;
+  asn?: number;
+  location?: { latitude: number; longitude: number };
 }): GeoResolvedEvent {
   const loginId = opts.loginId ?? randomUUID();
   return createEvent({
@@ -44,11 +81,20 @@ export function geoResolved(opts: {
       accountId: opts.accountId,
       sessionId: `session-${loginId}`,
       ip: opts.ip ?? '203.0.113.7',
-      client: { platform: opts.platform ?? 'pc', version: '1.4.2', deviceId: 'device-secret-1' },
+      client: {
+        platform: opts.platform ?? 'pc',
+        version: '1.4.2',
+        ...(opts.deviceId !== null && { deviceId: opts.deviceId ?? 'device-secret-1' }),
+      },
       geo:
         opts.country === null
           ? { country: null, reason: 'private', database: 'test-db 2026-11-01' }
-          : { country: opts.country, database: 'test-db 2026-11-01' },
+          : {
+              country: opts.country,
+              database: 'test-db 2026-11-01',
+              ...(opts.asn !== undefined && { asn: opts.asn, network: 'other' as const }),
+              ...(opts.location && { location: opts.location }),
+            },
     },
   });
 }
@@ -59,7 +105,7 @@ export interface Harness {
   svc: RunningService;
   recorded: MessageCollector;
   /** Publishes through the service's own broker connection (confirmed), as ip-checker would. */
-  publish(...events: GeoResolvedEvent[]): Promise<void>;
+  publish(...events: (GeoResolvedEvent | FailedGeoResolvedEvent)[]): Promise<void>;
   /** login.recorded events seen so far for these login ids. */
   recordedFor(loginIds: string[]): any[];
   startAnother(overrides?: DepsOverrides): Promise<RunningService>;

@@ -1,4 +1,6 @@
-import type { LoginPage } from '@account-security/shared';
+import type { LOGIN_FAILURE_REASONS, LoginPage } from '@account-security/shared';
+
+type LoginFailureReason = (typeof LOGIN_FAILURE_REASONS)[number];
 import type { Kysely } from 'kysely';
 import type { DB } from '../../data-access/tables';
 import { listLogins } from '../../data-access/history.repository';
@@ -21,6 +23,8 @@ export async function listHistory(
       ip: r.ip,
       country: r.country,
       client: { platform: r.platform, version: r.version },
+      result: r.result,
+      ...(r.result === 'failed' && r.reason !== null && { reason: r.reason as LoginFailureReason }),
     })),
     nextCursor:
       rows.length > opts.limit && last ? encodeCursor({ loggedInAt: last.loggedInAt, id: last.id }) : null,

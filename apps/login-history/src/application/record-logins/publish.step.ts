@@ -23,7 +23,10 @@ function recordedEventFor(event: LoginGeoResolvedEvent, r: RecordedLogin): Login
   return followUp(
     event,
     LOGIN_RECORDED,
-    { ...event.data, history: { recordId: r.recordId, newCountry: r.newCountry, previous } },
+    {
+      ...event.data,
+      history: { recordId: r.recordId, newCountry: r.newCountry, previous, ...(r.extra ?? {}) },
+    },
     { source: SERVICE_NAME, time: r.loggedInAt.toISOString() },
   );
 }

@@ -18,6 +18,8 @@ export interface RecordLoginsDeps {
   logger: Logger;
   publisher: RecordedPublisher;
   clock: Clock;
+  deviceIdKey: string;
+  failureWindowMinutes: number;
 }
 
 const asHandlingError = (err: unknown): Error =>
@@ -41,13 +43,14 @@ export function recordLoginBatch(
   const now = deps.clock.now();
   return runBatch(items, {
     prepare: ({ event }) => {
-      const entry = toLoginEntry(event, now);
+      const entry = toLoginEntry(event, now, { deviceIdKey: deps.deviceIdKey });
       return { key: entry.login.loginId, value: { event, entry } };
     },
     commit: (values) =>
       recordLogins(
         deps.db,
         values.map((v) => v.entry),
+        { failureWindowMinutes: deps.failureWindowMinutes },
       ),
     afterCommit: (entries) => publishRecorded(deps.publisher, entries),
     toError: asHandlingError,

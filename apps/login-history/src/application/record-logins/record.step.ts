@@ -13,14 +13,16 @@ import { LoginEntry, RecordedLogin, arrivingLate, planHistory } from '../../doma
 export async function recordLogins(
   db: Kysely<DB>,
   entries: LoginEntry[],
+  opts: { failureWindowMinutes: number } = { failureWindowMinutes: 60 },
 ): Promise<Map<string, RecordedLogin>> {
   return db.transaction().execute(async (trx) => {
     const accountIds = [...new Set(entries.map((e) => e.login.accountId))];
     await lockAccounts(trx, accountIds);
-    const { recorded, histories } = await readRecordingState(
+    const { recorded, histories, population, failures } = await readRecordingState(
       trx,
-      entries.map((e) => e.login.loginId),
+      entries.map((e) => e.login),
       accountIds,
+      opts.failureWindowMinutes,
     );
     const seen = new Set<string>();
     // Not yet recorded, and each login id once even if the caller passed it twice.
@@ -34,7 +36,7 @@ export async function recordLogins(
 
     const logins = fresh.map((e) => e.login);
     const earlier = await findLatestBefore(trx, arrivingLate(logins, histories));
-    const plan = planHistory(logins, histories, earlier);
+    const plan = planHistory(logins, histories, earlier, { population, failures });
     const rows = fresh.map((e) => ({ ...e, facts: plan.facts.get(e.login.loginId)! }));
     await writeRecording(trx, rows, plan);
     for (const { login, facts } of rows) {

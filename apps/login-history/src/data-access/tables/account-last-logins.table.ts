@@ -5,4 +5,7 @@ export interface AccountLastLoginsTable {
   record_id: string;
   ip: string;
   country: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  location_source: 'city' | 'country' | null;
 }

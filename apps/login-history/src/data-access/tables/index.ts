@@ -1,4 +1,10 @@
 import type { AccountCountriesTable } from './account-countries.table';
+import type {
+  AccountFailureMinutesTable,
+  AccountFeaturesTable,
+  GlobalFeaturesTable,
+  IpFailuresTable,
+} from './features.table';
 import type { AccountLastLoginsTable } from './account-last-logins.table';
 import type { LoginsTable } from './logins.table';
 import type { RecordedLoginsTable } from './recorded-logins.table';
@@ -9,4 +15,8 @@ export interface DB {
   recorded_logins: RecordedLoginsTable;
   account_last_logins: AccountLastLoginsTable;
   account_countries: AccountCountriesTable;
+  account_features: AccountFeaturesTable;
+  global_features: GlobalFeaturesTable;
+  ip_failures: IpFailuresTable;
+  account_failure_minutes: AccountFailureMinutesTable;
 }

@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /** One row per login: what a player and support see. Partitioned by month on logged_in_at. */
 export interface LoginsTable {
   account_id: string;
@@ -8,4 +10,9 @@ export interface LoginsTable {
   country: string | null;
   client_platform: string;
   client_version: string;
+  result: Generated<'succeeded' | 'failed'>;
+  failure_reason: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  location_source: 'city' | 'country' | null;
 }

@@ -11,5 +11,7 @@ export interface RecordedLoginsTable {
   previous_logged_in_at: Date | null;
   previous_ip: string | null;
   previous_country: string | null;
+  /** The SPEC §7 facts published (HistoryExtra); null for failures and older rows. */
+  history: unknown;
   recorded_at: Generated<Date>;
 }
