@@ -10,6 +10,7 @@ import {
   policyName,
   serviceConfigShape,
 } from '@account-security/shared';
+import type { SignalThresholds } from './domain/signals';
 import type { Channel, Locale } from './domain/types';
 import { z } from 'zod';
 
@@ -107,6 +108,21 @@ export const configShape = {
   NOTIFY_MAX_PER_HOUR: env.int(1, 100000).default(10),
   /** Text messages one destination number gets per hour, over every account that names it. */
   SMS_MAX_PER_HOUR_PER_NUMBER: env.int(1, 100000).default(5),
+  // SPEC §7's signals and score (README "Risk assessment").
+  /** Earlier logins an account needs before a new device/network, impossible travel or the score count. */
+  SIGNAL_MIN_HISTORY: env.int(0, 2_000_000_000).default(3),
+  /** impossible_travel: farther than this (km) from the previous login… */
+  IMPOSSIBLE_TRAVEL_MIN_KM: env.int(0, 1_000_000).default(500),
+  /** …and faster than this (km/h). */
+  IMPOSSIBLE_TRAVEL_MIN_KMH: env.int(0, 1_000_000).default(1000),
+  /** credential_stuffing_ip: distinct accounts this IP failed on in login-history's window. */
+  CREDENTIAL_STUFFING_MIN_ACCOUNTS: env.int(1, 1_000_000).default(20),
+  /** brute_force: failed logins on the account in login-history's window. */
+  BRUTE_FORCE_MIN_FAILURES: env.int(1, 1_000_000).default(10),
+  /** Risk (0–100) at or above which a login is unusual by its score alone; 101 turns that off. */
+  RISK_UNUSUAL_THRESHOLD: env.int(0, 101).default(50),
+  /** SPEC §8: the longest travel pass, in days. */
+  TRAVEL_PASS_MAX_DAYS: env.int(1, 3650).default(90),
 };
 
 export type AppConfig = z.infer<z.ZodObject<typeof configShape>> & {
@@ -123,6 +139,18 @@ function assertGroup(c: Record<string, unknown>, names: string[]): void {
     missing,
     `is required when ${set.join(' and ')} ${set.length > 1 ? 'are' : 'is'} set`,
   );
+}
+
+/** The signals' limits as the domain takes them. */
+export function signalThresholds(c: AppConfig): SignalThresholds {
+  return {
+    minHistory: c.SIGNAL_MIN_HISTORY,
+    impossibleTravelMinKm: c.IMPOSSIBLE_TRAVEL_MIN_KM,
+    impossibleTravelMinKmh: c.IMPOSSIBLE_TRAVEL_MIN_KMH,
+    credentialStuffingMinAccounts: c.CREDENTIAL_STUFFING_MIN_ACCOUNTS,
+    bruteForceMinFailures: c.BRUTE_FORCE_MIN_FAILURES,
+    riskUnusualThreshold: c.RISK_UNUSUAL_THRESHOLD,
+  };
 }
 
 export function loadAccountGuardConfig(source: NodeJS.ProcessEnv): AppConfig {

@@ -10,7 +10,15 @@ export interface StoredDecision extends AssessedDecision {
 export const toStoredDecision = (
   d: Pick<
     DecisionRow,
-    'login_id' | 'account_id' | 'session_id' | 'verdict' | 'reasons' | 'policy' | 'assessed_published_at'
+    | 'login_id'
+    | 'account_id'
+    | 'session_id'
+    | 'verdict'
+    | 'reasons'
+    | 'policy'
+    | 'risk'
+    | 'signals'
+    | 'assessed_published_at'
   >,
 ): StoredDecision => ({
   loginId: d.login_id,
@@ -19,6 +27,8 @@ export const toStoredDecision = (
   verdict: d.verdict,
   reasons: d.reasons,
   policy: d.policy,
+  risk: d.risk ?? 0,
+  signals: d.signals ?? [],
   assessedPublished: d.assessed_published_at !== null,
 });
 

@@ -17,6 +17,7 @@ export const toStoredSettings = (row: SettingsRow): StoredSettings => ({
     email: row.email,
     phone: row.phone,
     trustedCountries: row.trusted_countries,
+    travelPasses: row.travel_passes ?? [],
     locale: row.locale,
   },
   pending: {
@@ -51,6 +52,7 @@ export async function upsertSettings(
     email: s.email,
     phone: s.phone,
     trusted_countries: s.trustedCountries,
+    travel_passes: JSON.stringify(s.travelPasses ?? []),
     locale: s.locale,
     pending_email: pending.email,
     pending_email_since: pending.emailSince,

@@ -1,39 +1,60 @@
-import type { Assessment, LoginFacts, ProtectionSettings } from './types';
+import {
+  DEFAULT_SIGNALS,
+  DEFAULT_THRESHOLDS,
+  SignalFn,
+  SignalThresholds,
+  hasHistory,
+  riskScore,
+} from './signals';
+import type { Assessment, FiredSignal, LoginFacts, ProtectionSettings } from './types';
+
+export type { SignalFn } from './signals';
+
+/** The reasons' notes as before SPEC §7: info signals keep their old spelling. */
+function noteOf(s: FiredSignal): string {
+  return s.code === 'country_unknown' ? `country_unknown:${String(s.detail.reason)}` : s.code;
+}
 
 /**
- * One independent signal about a login. `suspicious` reasons make the login suspicious; `notes`
- * are recorded with the verdict but change nothing. New signals (new device, impossible travel,
- * anonymous networks) are new functions in `DEFAULT_SIGNALS`; they may need more facts, which
- * then join `LoginFacts`, but the transport and the policy stay as they are.
+ * SPEC §7's verdict: suspicious if any signal is, else unusual if any signal is or the risk is
+ * at or above the threshold (only for accounts with enough history), else trusted.
  */
-export interface SignalResult {
-  suspicious?: string[];
-  notes?: string[];
-}
-export type Signal = (login: LoginFacts, settings: ProtectionSettings) => SignalResult;
-
-/** SPEC §4: suspicious when the country is known and neither home nor trusted. */
-export const countrySignal: Signal = (login, settings) => {
-  if (login.country === null)
-    return { notes: [`country_unknown:${login.countryUnknownReason ?? 'unknown'}`] };
-  if (login.country === login.homeCountry) return {};
-  if (settings.trustedCountries.includes(login.country)) return { notes: ['trusted_country'] };
-  return { suspicious: ['foreign_country'] };
-};
-
-export const DEFAULT_SIGNALS: readonly Signal[] = [countrySignal];
-
 export function assessLogin(
   login: LoginFacts,
   settings: ProtectionSettings,
-  signals: readonly Signal[] = DEFAULT_SIGNALS,
+  thresholds: SignalThresholds = DEFAULT_THRESHOLDS,
+  signalFns: readonly SignalFn[] = DEFAULT_SIGNALS,
 ): Assessment {
-  const suspicious: string[] = [];
-  const notes: string[] = [];
-  for (const signal of signals) {
-    const r = signal(login, settings);
-    for (const s of r.suspicious ?? []) if (!suspicious.includes(s)) suspicious.push(s);
-    for (const n of r.notes ?? []) if (!notes.includes(n)) notes.push(n);
+  const signals: FiredSignal[] = [];
+  for (const fn of signalFns) {
+    const s = fn(login, settings, thresholds);
+    if (s && !signals.some((x) => x.code === s.code)) signals.push(s);
   }
-  return { verdict: suspicious.length > 0 ? 'suspicious' : 'trusted', reasons: [...suspicious, ...notes] };
+  const risk = riskScore(login.history);
+  const of = (level: FiredSignal['level']) => signals.filter((s) => s.level === level);
+  const reasons = [
+    ...of('suspicious').map((s) => s.code),
+    ...of('unusual').map((s) => s.code),
+    ...of('info').map(noteOf),
+  ];
+  const verdict =
+    of('suspicious').length > 0
+      ? 'suspicious'
+      : of('unusual').length > 0 || (risk >= thresholds.riskUnusualThreshold && hasHistory(login, thresholds))
+        ? 'unusual'
+        : 'trusted';
+  return { verdict, reasons, risk, signals };
+}
+
+/** What was new about a login, in the words a new sign-in notice uses. */
+export type NewThing = 'device' | 'network' | 'place';
+
+export function whatWasNew(login: LoginFacts): NewThing[] {
+  const h = login.history;
+  if (!h?.features || !h.logins) return [];
+  const out: NewThing[] = [];
+  if (h.features.device?.account === 0) out.push('device');
+  if (h.features.asn?.account === 0) out.push('network');
+  if (h.features.country?.account === 0) out.push('place');
+  return out;
 }

@@ -10,7 +10,7 @@ import {
   type LoginAssessedData,
 } from '@account-security/shared/contracts';
 import type { Action } from './actions';
-import type { AccountLock, Actor, KickReason, LoginFacts, Policy, Verdict } from './types';
+import type { AccountLock, Actor, FiredSignal, KickReason, LoginFacts, Policy, Verdict } from './types';
 
 /** CloudEvents `source` of everything this service publishes. */
 const SOURCE = 'account-guard';
@@ -56,6 +56,8 @@ export interface AssessedDecision {
   verdict: Verdict;
   reasons: string[];
   policy: Policy;
+  risk: number;
+  signals: FiredSignal[];
 }
 
 export function loginAssessed(
@@ -70,6 +72,8 @@ export function loginAssessed(
     verdict: decision.verdict,
     reasons: decision.reasons,
     policy: decision.policy,
+    risk: decision.risk,
+    signals: decision.signals,
     actions: actions.map((a) => ({
       type: a.type,
       ...(a.channel ? { channel: a.channel } : {}),

@@ -1,5 +1,6 @@
 import { assessLogin } from './assessment';
 import { Plan, lockReason, planActions } from './policy';
+import { DEFAULT_THRESHOLDS, SignalThresholds } from './signals';
 import type { Assessment, Channel, LockState, LoginFacts, ProtectionSettings } from './types';
 
 /** What an account's logins are judged against: its settings and its lock, as stored. */
@@ -27,6 +28,8 @@ export interface DecideInput {
   channelsEnabled: Record<Channel, boolean>;
   /** Id of a lock a login starts. */
   newLockId: () => string;
+  /** SPEC §7's limits (config.ts); the documented defaults when left out. */
+  thresholds?: SignalThresholds;
 }
 
 /**
@@ -44,7 +47,7 @@ export function decideInOrder(input: DecideInput): Decision[] {
   return ordered.map((login) => {
     const account = input.accountOf(login.accountId);
     const lock = locks.has(login.accountId) ? locks.get(login.accountId)! : account.lock;
-    const assessment = assessLogin(login, account.settings);
+    const assessment = assessLogin(login, account.settings, input.thresholds ?? DEFAULT_THRESHOLDS);
     const plan = planActions({
       assessment,
       policy: account.settings.policy,

@@ -3,8 +3,8 @@ import type { Assessment, Channel, KickReason, LockState, Policy, ProtectionSett
 /** Why a notification channel was not used. */
 export type SkipReason = 'channel_disabled' | 'no_address';
 
-/** Which notice the player gets: the policy that acted. */
-export type NoticeKind = 'notify' | 'kick' | 'block' | 'lock';
+/** Which notice the player gets: the policy that acted, or (SPEC §7) a new sign-in of an `unusual` login. */
+export type NoticeKind = 'notify' | 'kick' | 'block' | 'lock' | 'new_sign_in';
 
 export type PlannedAction =
   | { type: 'notify'; channel: Channel; notice: NoticeKind; skip?: SkipReason }
@@ -63,6 +63,10 @@ export function planActions(input: PolicyInput): Plan {
   }
   const reasons = [...assessment.reasons];
   if (assessment.verdict === 'trusted') return { reasons, actions: [] };
+  // SPEC §7: an unusual login is told to the player, whatever the policy beyond none, and
+  // nothing else is done.
+  if (assessment.verdict === 'unusual')
+    return { reasons, actions: policy === 'none' ? [] : notifications('new_sign_in', input) };
   switch (policy) {
     case 'none':
       return { reasons, actions: [] };

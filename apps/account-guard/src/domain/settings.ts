@@ -1,4 +1,4 @@
-import type { Channel, Locale, Policy, ProtectionSettings } from './types';
+import type { Channel, Locale, Policy, ProtectionSettings, TravelPass } from './types';
 
 export interface SettingsDefaults {
   policy: Policy;
@@ -14,6 +14,7 @@ export function defaultSettings(d: SettingsDefaults): ProtectionSettings {
     email: null,
     phone: null,
     trustedCountries: [],
+    travelPasses: [],
     locale: d.locale,
   };
 }
@@ -39,9 +40,13 @@ export function auditView(s: ProtectionSettings) {
     email: maskEmail(s.email),
     phone: maskPhone(s.phone),
     trustedCountries: s.trustedCountries,
+    travelPasses: s.travelPasses ?? [],
     locale: s.locale,
   };
 }
+
+const passKey = (p: TravelPass) => `${p.country}/${p.from}/${p.until}`;
+const passList = (s: ProtectionSettings) => (s.travelPasses ?? []).map(passKey);
 
 export function sameSettings(a: ProtectionSettings, b: ProtectionSettings): boolean {
   const list = (x: string[]) => [...x].sort().join(',');
@@ -51,6 +56,7 @@ export function sameSettings(a: ProtectionSettings, b: ProtectionSettings): bool
     a.email === b.email &&
     a.phone === b.phone &&
     list(a.trustedCountries) === list(b.trustedCountries) &&
+    list(passList(a)) === list(passList(b)) &&
     a.locale === b.locale
   );
 }
@@ -74,9 +80,20 @@ export const POLICY_STRENGTH: Record<Policy, number> = { none: 0, notify: 1, kic
 /**
  * Why a requested change lowers protection (so a stale player token may not make it): a weaker
  * policy, a channel removed, a trusted country added, or a contact on file removed (it stops
- * receiving the notices of later changes). Travel passes join here once they exist.
+ * receiving the notices of later changes), or a travel pass added or widened (like a trusted
+ * country, it stops logins from its country being `foreign_country`).
  */
-export type Lowering = 'policy_weaker' | 'channel_removed' | 'trusted_country_added' | 'contact_removed';
+export type Lowering =
+  'policy_weaker' | 'channel_removed' | 'trusted_country_added' | 'travel_pass_added' | 'contact_removed';
+
+/** Whether `p` lets in logins that no pass of `before` did (a new or a wider window). */
+function widens(p: TravelPass, before: TravelPass[]): boolean {
+  const from = Date.parse(p.from);
+  const until = Date.parse(p.until);
+  return !before.some(
+    (b) => b.country === p.country && Date.parse(b.from) <= from && until <= Date.parse(b.until),
+  );
+}
 
 export function loweringOf(before: ProtectionSettings, requested: ProtectionSettings): Lowering[] {
   const out: Lowering[] = [];
@@ -84,6 +101,8 @@ export function loweringOf(before: ProtectionSettings, requested: ProtectionSett
   if (before.channels.some((c) => !requested.channels.includes(c))) out.push('channel_removed');
   if (requested.trustedCountries.some((c) => !before.trustedCountries.includes(c)))
     out.push('trusted_country_added');
+  if ((requested.travelPasses ?? []).some((p) => widens(p, before.travelPasses ?? [])))
+    out.push('travel_pass_added');
   if (
     (before.email !== null && requested.email === null) ||
     (before.phone !== null && requested.phone === null)
@@ -157,6 +176,7 @@ export type SettingsChange =
   | { field: 'channels'; added: Channel[]; removed: Channel[] }
   | { field: 'email' | 'phone'; to: string | null; pending: boolean }
   | { field: 'trustedCountries'; added: string[]; removed: string[] }
+  | { field: 'travelPasses'; added: TravelPass[]; removed: TravelPass[] }
   | { field: 'locale'; from: Locale; to: Locale };
 
 /** What a player asked for, compared contact by contact as asked (a pending address counts). */
@@ -182,6 +202,11 @@ export function changesBetween(
   const tRemoved = a.trustedCountries.filter((c) => !b.trustedCountries.includes(c));
   if (tAdded.length || tRemoved.length)
     out.push({ field: 'trustedCountries', added: tAdded, removed: tRemoved });
+  const pa = passList(a);
+  const pb = passList(b);
+  const pAdded = (b.travelPasses ?? []).filter((p) => !pa.includes(passKey(p)));
+  const pRemoved = (a.travelPasses ?? []).filter((p) => !pb.includes(passKey(p)));
+  if (pAdded.length || pRemoved.length) out.push({ field: 'travelPasses', added: pAdded, removed: pRemoved });
   if (a.locale !== b.locale) out.push({ field: 'locale', from: a.locale, to: b.locale });
   return out;
 }

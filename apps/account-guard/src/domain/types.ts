@@ -1,4 +1,14 @@
-import type { Channel, Locale, Policy, Verdict } from '@account-security/shared/contracts';
+import type {
+  AssessedSignal,
+  FailureCounts,
+  GeoNetwork,
+  HistoryFeatures,
+  Channel,
+  Locale,
+  Policy,
+  TravelInfo,
+  Verdict,
+} from '@account-security/shared/contracts';
 
 // The vocabulary is the suite's, written once in the contracts; re-exported so domain modules
 // and their tests import their words from one place.
@@ -10,8 +20,17 @@ export type {
   KickReason,
   Locale,
   Policy,
+  SignalCode,
+  SignalLevel,
   Verdict,
 } from '@account-security/shared/contracts';
+
+/** SPEC §8: logins from `country` between `from` and `until` (ISO times) are not `foreign_country`. */
+export interface TravelPass {
+  country: string;
+  from: string;
+  until: string;
+}
 
 export interface ProtectionSettings {
   policy: Policy;
@@ -19,7 +38,20 @@ export interface ProtectionSettings {
   email: string | null;
   phone: string | null;
   trustedCountries: string[];
+  /** SPEC §8; absent is read as none (settings stored before travel passes existed). */
+  travelPasses?: TravelPass[];
   locale: Locale;
+}
+
+/** What login-history's `history` tells of the login (SPEC §7); every field optional. */
+export interface LoginHistory {
+  /** The account's successful logins before this one. */
+  logins?: number;
+  /** Everyone's successful logins before this batch. */
+  globalLogins?: number;
+  features?: HistoryFeatures;
+  travel?: TravelInfo;
+  failures?: FailureCounts;
 }
 
 /** What the assessment needs to know about one login. */
@@ -36,12 +68,30 @@ export interface LoginFacts {
   homeCountry: string;
   /** ISO time of the login. */
   at: string;
+  /** `client.deviceId` of the event. */
+  deviceId?: string;
+  /** ip-checker's autonomous system of the address, its organisation and network type. */
+  asn?: number;
+  asOrg?: string;
+  network?: GeoNetwork;
+  /** Absent: an older login-history, or a test; the signals that need it do not fire. */
+  history?: LoginHistory;
 }
+
+/** One signal that fired, with its evidence (login.assessed's `signals`). */
+export type FiredSignal = AssessedSignal;
 
 export interface Assessment {
   verdict: Verdict;
-  /** Why: suspicious reasons first (e.g. `foreign_country`), then notes (e.g. `country_unknown:private`). */
+  /**
+   * Why: the codes of the suspicious signals (`foreign_country` first, as before SPEC §7), then
+   * of the unusual ones, then the country notes as before (`trusted_country`, `travel_pass`,
+   * `country_unknown:private`).
+   */
   reasons: string[];
+  /** SPEC §7's risk score, 0–100. */
+  risk: number;
+  signals: FiredSignal[];
 }
 
 export interface LockState {

@@ -32,7 +32,7 @@ function actorOf(p: Principal): Actor {
  */
 export function registerAccountRoutes(app: Express, ctx: AppContext, verify: TokenVerifier): void {
   const auth = requireAuth(verify);
-  const body = protectionBody(ctx.config.DEFAULT_LOCALE);
+  const body = protectionBody(ctx.config.DEFAULT_LOCALE, ctx.config.TRAVEL_PASS_MAX_DAYS);
 
   app.get('/v1/accounts/:accountId/protection', auth, async (req, res) => {
     const { accountId } = parseInput(accountParams, req.params, 'params');

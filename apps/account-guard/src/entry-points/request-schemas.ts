@@ -26,7 +26,20 @@ const e164 = z
  * phone, no trusted countries, the service's default locale). A channel that needs an address
  * needs one here, so a player cannot choose a channel that would always be skipped.
  */
-export function protectionBody(defaultLocale: Locale) {
+const knownCountry = countryCode.refine(isKnownCountry, {
+  message: 'is not an ISO 3166-1 alpha-2 country code',
+});
+
+/** SPEC §8: one travel pass; times normalised to ISO UTC so equal passes compare equal. */
+export const travelPass = z.object({
+  country: knownCountry,
+  from: z.iso.datetime({ offset: true }).transform((v) => new Date(v).toISOString()),
+  until: z.iso.datetime({ offset: true }).transform((v) => new Date(v).toISOString()),
+});
+
+export const MAX_TRAVEL_PASSES = 10;
+
+export function protectionBody(defaultLocale: Locale, travelPassMaxDays = 90) {
   return z
     .object({
       policy: policyName,
@@ -46,6 +59,11 @@ export function protectionBody(defaultLocale: Locale) {
         .max(50)
         .optional()
         .transform((v) => unique(v ?? [])),
+      travelPasses: z
+        .array(travelPass)
+        .max(MAX_TRAVEL_PASSES)
+        .optional()
+        .transform((v) => v ?? []),
       locale: z
         .enum(LOCALES)
         .optional()
@@ -58,6 +76,17 @@ export function protectionBody(defaultLocale: Locale) {
       if (b.channels.includes('sms') && b.phone === null) {
         ctx.addIssue({ code: 'custom', path: ['phone'], message: 'is required when channels include sms' });
       }
+      b.travelPasses.forEach((p, i) => {
+        const ms = Date.parse(p.until) - Date.parse(p.from);
+        if (ms <= 0)
+          ctx.addIssue({ code: 'custom', path: ['travelPasses', i, 'until'], message: 'must be after from' });
+        else if (ms > travelPassMaxDays * 86_400_000)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['travelPasses', i, 'until'],
+            message: `must be at most ${travelPassMaxDays} days after from`,
+          });
+      });
     });
 }
 

@@ -48,6 +48,10 @@ describe('account-guard carries out each protection policy (SPEC §4)', () => {
       verdict: 'suspicious',
       reasons: ['foreign_country'],
       policy: 'notify',
+      risk: 0,
+      signals: [
+        { code: 'foreign_country', level: 'suspicious', detail: { country: 'JP', homeCountry: 'KR' } },
+      ],
       actions: [
         { type: 'notify', channel: 'email', status: expect.stringMatching(/^(pending|sent)$/) },
         { type: 'notify', channel: 'sms', status: expect.stringMatching(/^(pending|sent)$/) },
@@ -361,6 +365,7 @@ describe('account-guard carries out each protection policy (SPEC §4)', () => {
       email: null,
       phone: null,
       trustedCountries: [],
+      travelPasses: [],
       locale: 'en',
       pendingEmail: null,
       pendingPhone: null,

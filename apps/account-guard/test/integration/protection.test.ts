@@ -33,6 +33,7 @@ describe('the protection settings API', () => {
     expect(res.body).toEqual({
       accountId: acc,
       ...valid,
+      travelPasses: [],
       pendingEmail: null,
       pendingPhone: null,
       updatedAt: expect.any(String),

@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { EventOf, LOGIN_RECORDED, createEvent, followUpId } from '@account-security/shared';
+import {
+  EventOf,
+  GeoInfo,
+  HistoryInfo,
+  LOGIN_RECORDED,
+  createEvent,
+  followUpId,
+} from '@account-security/shared';
 
 export type LoginRecordedEvent = EventOf<typeof LOGIN_RECORDED>;
 
@@ -12,6 +19,12 @@ export interface LoginSpec {
   sessionId?: string;
   /** The login's time (ISO); now by default. */
   time?: string;
+  /** `client.deviceId`. */
+  deviceId?: string;
+  /** ip-checker's additions to geo (SPEC §7). */
+  geo?: Partial<Pick<GeoInfo, 'asn' | 'asOrg' | 'network'>>;
+  /** login-history's SPEC §7 additions (logins, globalLogins, features, travel, failures). */
+  history?: Partial<Omit<HistoryInfo, 'recordId' | 'newCountry' | 'previous'>>;
 }
 
 /** A login.recorded as login-history publishes it: the login's id travels as correlationid. */
@@ -28,14 +41,15 @@ export function loginRecorded(spec: LoginSpec): LoginRecordedEvent {
       accountId: spec.accountId,
       sessionId: spec.sessionId ?? `sess-${randomUUID().slice(0, 8)}`,
       ip: spec.ip ?? (spec.country === null ? '10.1.2.3' : '203.0.113.77'),
-      client: { platform: 'pc', version: '1.2.3' },
+      client: { platform: 'pc', version: '1.2.3', ...(spec.deviceId ? { deviceId: spec.deviceId } : {}) },
       ...(spec.homeCountry ? { homeCountry: spec.homeCountry } : {}),
       geo: {
         country: spec.country,
         ...(spec.country === null ? { reason: spec.reason ?? 'private' } : {}),
         database: 'test-geo 2026-11-01',
+        ...spec.geo,
       },
-      history: { recordId: randomUUID(), newCountry: true, previous: null },
+      history: { recordId: randomUUID(), newCountry: true, previous: null, ...spec.history },
     },
   });
 }

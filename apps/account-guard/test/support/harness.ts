@@ -144,6 +144,7 @@ export class Harness {
       email?: string | null;
       phone?: string | null;
       trustedCountries?: string[];
+      travelPasses?: { country: string; from: string; until: string }[];
       locale?: 'en' | 'ko';
     } = {},
   ): Promise<void> {
@@ -163,6 +164,7 @@ export class Harness {
         phone:
           more.phone === undefined ? (channels.includes('sms') ? phoneFor(accountId) : null) : more.phone,
         trustedCountries: more.trustedCountries ?? [],
+        ...(more.travelPasses ? { travelPasses: more.travelPasses } : {}),
         locale: more.locale ?? 'en',
       });
     if (res.status !== 200) throw new Error(`PUT protection → ${res.status} ${JSON.stringify(res.body)}`);

@@ -1,8 +1,19 @@
 import { planActions, PolicyInput, lockReason } from '../../src/domain/policy';
 import type { Assessment, Policy, ProtectionSettings } from '../../src/domain/types';
 
-const suspicious: Assessment = { verdict: 'suspicious', reasons: ['foreign_country'] };
-const trusted: Assessment = { verdict: 'trusted', reasons: [] };
+const suspicious: Assessment = {
+  verdict: 'suspicious',
+  reasons: ['foreign_country'],
+  risk: 0,
+  signals: [{ code: 'foreign_country', level: 'suspicious', detail: { country: 'JP' } }],
+};
+const trusted: Assessment = { verdict: 'trusted', reasons: [], risk: 0, signals: [] };
+const unusual: Assessment = {
+  verdict: 'unusual',
+  reasons: ['new_device'],
+  risk: 40,
+  signals: [{ code: 'new_device', level: 'unusual', detail: {} }],
+};
 const allChannels: ProtectionSettings = {
   policy: 'notify',
   channels: ['email', 'sms', 'in_game'],
@@ -103,5 +114,37 @@ describe('planning what a policy does with a login', () => {
 
   test('when a lock reason is written, then it names the country and the reasons', () => {
     expect(lockReason(['foreign_country'], 'JP')).toBe('suspicious login from JP: foreign_country');
+  });
+});
+
+describe('planning the actions of an unusual login (SPEC §7)', () => {
+  const base = {
+    assessment: unusual,
+    lock: null,
+    settings: allChannels,
+    channelsEnabled: { email: true, sms: true, in_game: true },
+  };
+  test.each(['notify', 'kick', 'block', 'lock'] as const)(
+    'when the policy is %s, then the player gets a new sign-in notice on each channel and nothing else',
+    (policy) => {
+      const plan = planActions({ ...base, policy });
+      expect(plan.actions).toEqual([
+        { type: 'notify', channel: 'email', notice: 'new_sign_in' },
+        { type: 'notify', channel: 'sms', notice: 'new_sign_in' },
+        { type: 'notify', channel: 'in_game', notice: 'new_sign_in' },
+      ]);
+      expect(plan.reasons).toEqual(['new_device']);
+    },
+  );
+  test('when the policy is none, then nothing is done', () => {
+    expect(planActions({ ...base, policy: 'none' }).actions).toEqual([]);
+  });
+  test('when the account is locked, then the unusual login is refused as any login to a locked account', () => {
+    const plan = planActions({
+      ...base,
+      policy: 'notify',
+      lock: { lockId: 'l', lockedAt: '2026-11-21T10:00:00.000Z', reason: 'x' },
+    });
+    expect(plan.actions).toEqual([{ type: 'kick', reason: 'account_locked' }]);
   });
 });

@@ -22,6 +22,11 @@ interface FormState {
   email: string;
   phone: string;
   trustedCountries: string[];
+  /**
+   * SPEC §8's travel passes as account-guard answers them (not yet in the shared view type, and
+   * not edited here): sent back unchanged, since a PUT without them would remove them.
+   */
+  travelPasses: unknown[];
   locale: Locale;
 }
 
@@ -48,6 +53,7 @@ const toForm = (p: ProtectionView): FormState => ({
   email: p.pendingEmail ?? p.email ?? '',
   phone: p.pendingPhone ?? p.phone ?? '',
   trustedCountries: [...p.trustedCountries],
+  travelPasses: (p as { travelPasses?: unknown[] }).travelPasses ?? [],
   locale: p.locale,
 });
 
@@ -58,6 +64,7 @@ const fromForm = (f: FormState): Protection => ({
   email: f.email.trim() || null,
   phone: f.phone.trim() || null,
   trustedCountries: f.trustedCountries,
+  ...(f.travelPasses.length ? { travelPasses: f.travelPasses } : {}),
   locale: f.locale,
 });
 

@@ -5,6 +5,7 @@ import type { Trx } from '../../data-access/db';
 import { lockAccounts, toLockState } from '../../data-access/lock.repository';
 import { AccountState, Decision, decideInOrder } from '../../domain/decide';
 import { defaultSettings } from '../../domain/settings';
+import { signalThresholds } from '../../config';
 import type { AppContext } from '../context';
 import type { DecidedLogin, DeliveredLogin } from './delivered-login';
 import { decisionToRows } from './decision-to-rows';
@@ -50,6 +51,7 @@ export async function decideLogins(
     accountOf,
     channelsEnabled: ctx.channelsEnabled,
     newLockId: randomUUID,
+    thresholds: signalThresholds(ctx.config),
   });
 
   // One clock reading for the batch: its new locks' time, which their account.locked carry.
@@ -72,6 +74,8 @@ export async function decideLogins(
       verdict: assessment.verdict,
       reasons: plan.reasons,
       policy: settings.policy,
+      risk: assessment.risk,
+      signals: JSON.stringify(assessment.signals),
     })),
     locks: rows.flatMap((r) => r.locks),
     actions: rows.flatMap((r) => r.actions),
@@ -91,6 +95,8 @@ export async function decideLogins(
       verdict: assessment.verdict,
       reasons: plan.reasons,
       policy: settings.policy,
+      risk: assessment.risk,
+      signals: assessment.signals,
       assessedPublished: false,
     };
     out.set(login.loginId, { decision, actions: [], created: true });

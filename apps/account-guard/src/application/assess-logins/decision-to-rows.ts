@@ -3,6 +3,7 @@ import type { NewLock } from '../../data-access/lock.repository';
 import type { Delivery } from '../../domain/actions';
 import { NewAuditEntry, decisionEntries } from '../../domain/audit';
 import { Origin, accountLocked, playerMessage, sessionKick } from '../../domain/commands';
+import { whatWasNew } from '../../domain/assessment';
 import type { Decision } from '../../domain/decide';
 import { PlannedAction, addressFor, lockReason } from '../../domain/policy';
 import { NoticeFacts, renderInGame, renderKickMessage } from '../../domain/templates';
@@ -77,6 +78,7 @@ function actionOf(
         lockEnded: false,
         unlockChannels: r.unlockChannels,
         settingsUrl: r.settingsUrl,
+        ...(action.notice === 'new_sign_in' ? { news: whatWasNew(login) } : {}),
       };
       if (action.channel === 'in_game') {
         const event = playerMessage(r.origin, login, renderInGame(notice, settings.locale));

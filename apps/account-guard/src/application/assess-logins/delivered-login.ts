@@ -38,6 +38,17 @@ export function toDeliveredLogin(
       ...(data.geo.reason ? { countryUnknownReason: data.geo.reason } : {}),
       homeCountry: data.homeCountry ?? homeCountry,
       at: event.time,
+      ...(data.client.deviceId !== undefined ? { deviceId: data.client.deviceId } : {}),
+      ...(data.geo.asn !== undefined ? { asn: data.geo.asn } : {}),
+      ...(data.geo.asOrg !== undefined ? { asOrg: data.geo.asOrg } : {}),
+      ...(data.geo.network !== undefined ? { network: data.geo.network } : {}),
+      history: {
+        logins: data.history.logins,
+        globalLogins: data.history.globalLogins,
+        features: data.history.features,
+        travel: data.history.travel,
+        failures: data.history.failures,
+      },
     },
   };
 }

@@ -1,6 +1,7 @@
-import type { Insertable, Selectable } from 'kysely';
+import type { ColumnType, Insertable, Selectable } from 'kysely';
 import type { Policy, Verdict } from '../../domain/types';
-import type { NullableTimestamp, Timestamp } from './columns';
+import type { FiredSignal } from '../../domain/types';
+import type { JsonColumn, NullableTimestamp, Timestamp } from './columns';
 
 export interface LoginDecisionTable {
   login_id: string;
@@ -14,6 +15,9 @@ export interface LoginDecisionTable {
   verdict: Verdict;
   reasons: string[];
   policy: Policy;
+  /** SPEC §7 (migration 2026_12_03_1000): 0 and [] on decisions made before it. */
+  risk: ColumnType<number, number | undefined, number>;
+  signals: JsonColumn<FiredSignal[]>;
   decided_at: Timestamp;
   assessed_published_at: NullableTimestamp;
 }

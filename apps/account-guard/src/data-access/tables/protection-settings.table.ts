@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely';
-import type { Channel, Locale, Policy } from '../../domain/types';
-import type { NullableTimestamp, Timestamp } from './columns';
+import type { Channel, Locale, Policy, TravelPass } from '../../domain/types';
+import type { JsonColumn, NullableTimestamp, Timestamp } from './columns';
 
 export interface ProtectionSettingsTable {
   account_id: string;
@@ -9,6 +9,8 @@ export interface ProtectionSettingsTable {
   email: string | null;
   phone: string | null;
   trusted_countries: string[];
+  /** SPEC §8 (migration 2026_12_03_1000). */
+  travel_passes: JsonColumn<TravelPass[]>;
   locale: Locale;
   /** A replacement contact asked for through a player token, used once its link is followed. */
   pending_email: string | null;

@@ -16,6 +16,8 @@ export interface NoticeFacts {
   /** Where the unlock link goes (told in-game, where the link itself never goes). */
   unlockChannels: Channel[];
   settingsUrl: string | null;
+  /** A new sign-in notice: what was new about the login (absent on notices stored before SPEC §7). */
+  news?: ('device' | 'network' | 'place')[];
 }
 
 /** Facts already formatted for the locale. */

@@ -1,5 +1,15 @@
 import type { Catalog, NoticeFacts } from './catalog';
 
+const newWords = { device: 'a device', network: 'a network', place: 'a place' } as const;
+
+/** "from a device and a network this account has not used before" */
+const whatNew = (f: NoticeFacts) => {
+  const news = (f.news ?? []).map((n) => newWords[n]);
+  if (news.length === 0) return 'in a way that does not look like your usual sign-ins';
+  const list = news.length === 1 ? news[0] : `${news.slice(0, -1).join(', ')} and ${news.at(-1)}`;
+  return `from ${list} this account has not used before`;
+};
+
 const channelWords = (f: NoticeFacts) =>
   f.unlockChannels.map((c) => (c === 'email' ? 'email' : 'text message')).join(' and ');
 
@@ -10,12 +20,15 @@ export const en: Catalog = {
       kick: `We signed out a session from ${x.country}`,
       block: `We blocked a sign-in from ${x.country}`,
       lock: `Your account was locked after a sign-in from ${x.country}`,
+      new_sign_in: `New sign-in to your account from ${x.country}`,
     })[f.kind],
 
   greeting: 'Hello,',
 
   what: (f, x) =>
-    `Someone signed in to your account ${f.accountId} from ${x.country} on ${x.time}, from the IP address ${x.ip}.`,
+    f.kind === 'new_sign_in'
+      ? `Someone signed in to your account ${f.accountId} ${whatNew(f)}: from ${x.country} on ${x.time}, from the IP address ${x.ip}.`
+      : `Someone signed in to your account ${f.accountId} from ${x.country} on ${x.time}, from the IP address ${x.ip}.`,
 
   done: (f) =>
     ({
@@ -25,9 +38,16 @@ export const en: Catalog = {
       block:
         'We refused that session, as your protection setting asks: sign-ins from outside your home and trusted countries stay blocked until you change the setting.',
       lock: 'We ended that session and locked your account, as your protection setting asks. Nobody can play on it until it is unlocked.',
+      new_sign_in:
+        'The sign-in was allowed. We tell you about sign-ins that do not look like your usual ones.',
     })[f.kind],
 
   advice: (f, x) => {
+    if (f.kind === 'new_sign_in')
+      return [
+        'If this was you, there is nothing to do.',
+        'If it was not you, change your password now and contact support.',
+      ];
     if (f.kind !== 'lock') {
       return [
         `If this was you, there is nothing to do. You can add ${x.country} to your trusted countries so that sign-ins from there are no longer reported.`,
@@ -60,6 +80,8 @@ export const en: Catalog = {
 
   sms: (f, x) => {
     const head = `Account Guard: sign-in to ${f.accountId} from ${x.country} at ${x.time} (IP ${x.ip}).`;
+    if (f.kind === 'new_sign_in')
+      return `Account Guard: new sign-in to ${f.accountId} ${whatNew(f)} (${x.country}, ${x.time}, IP ${x.ip}). Not you? Change your password and contact support.`;
     if (f.kind === 'notify')
       return `${head} It was allowed. Not you? Change your password and contact support.`;
     if (f.kind === 'kick')
@@ -73,6 +95,8 @@ export const en: Catalog = {
 
   inGame: (f, x) => {
     const head = `Security notice: a sign-in to this account from ${x.country} at ${x.time} (IP ${x.ip}).`;
+    if (f.kind === 'new_sign_in')
+      return `Security notice: a new sign-in to this account ${whatNew(f)} (${x.country}, ${x.time}, IP ${x.ip}). If it was not you, change your password and contact support.`;
     if (f.kind === 'notify') return `${head} If it was not you, change your password and contact support.`;
     if (f.kind === 'kick') return `${head} That session was ended for the account's protection.`;
     if (f.kind === 'block')

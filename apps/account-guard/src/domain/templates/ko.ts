@@ -1,5 +1,14 @@
 import type { Catalog, NoticeFacts } from './catalog';
 
+const newWords = { device: '기기', network: '네트워크', place: '장소' } as const;
+
+/** "이 계정에서 처음 쓰인 기기와 네트워크에서" */
+const whatNew = (f: NoticeFacts) => {
+  const news = (f.news ?? []).map((n) => newWords[n]);
+  if (news.length === 0) return '평소와 다른 방식으로';
+  return `이 계정에서 처음 쓰인 ${news.join('·')}에서`;
+};
+
 const channelWords = (f: NoticeFacts) =>
   f.unlockChannels.map((c) => (c === 'email' ? '이메일' : '문자 메시지')).join('과 ');
 
@@ -10,12 +19,15 @@ export const ko: Catalog = {
       kick: `${x.country}에서의 접속을 종료했습니다`,
       block: `${x.country}에서의 로그인을 차단했습니다`,
       lock: `${x.country}에서의 로그인으로 계정이 잠겼습니다`,
+      new_sign_in: `새 로그인 알림: ${x.country}에서 평소와 다른 로그인이 있었습니다`,
     })[f.kind],
 
   greeting: '안녕하세요.',
 
   what: (f, x) =>
-    `${x.time}에 ${x.country}에서 회원님의 계정 ${f.accountId}에 로그인이 있었습니다. (IP 주소: ${x.ip})`,
+    f.kind === 'new_sign_in'
+      ? `${x.time}에 ${x.country}에서, ${whatNew(f)} 회원님의 계정 ${f.accountId}에 로그인이 있었습니다. (IP 주소: ${x.ip})`
+      : `${x.time}에 ${x.country}에서 회원님의 계정 ${f.accountId}에 로그인이 있었습니다. (IP 주소: ${x.ip})`,
 
   done: (f) =>
     ({
@@ -25,9 +37,15 @@ export const ko: Catalog = {
       block:
         '보호 설정에 따라 해당 접속을 거부했습니다. 설정을 바꾸기 전까지 본국과 신뢰 국가 이외의 지역에서의 로그인은 계속 차단됩니다.',
       lock: '보호 설정에 따라 해당 접속을 종료하고 계정을 잠갔습니다. 잠금이 해제될 때까지 아무도 이 계정으로 플레이할 수 없습니다.',
+      new_sign_in: '이 로그인은 허용되었습니다. 평소와 다른 로그인이 있으면 알려 드립니다.',
     })[f.kind],
 
   advice: (f, x) => {
+    if (f.kind === 'new_sign_in')
+      return [
+        '본인이 로그인한 것이라면 따로 하실 일은 없습니다.',
+        '본인이 아니라면 지금 바로 비밀번호를 바꾸고 고객지원팀에 문의해 주세요.',
+      ];
     if (f.kind !== 'lock') {
       return [
         `본인이 로그인한 것이라면 따로 하실 일은 없습니다. 이 국가(${x.country})를 신뢰 국가에 추가하면 그곳에서의 로그인은 더 이상 알리지 않습니다.`,
@@ -59,6 +77,8 @@ export const ko: Catalog = {
 
   sms: (f, x) => {
     const head = `[Account Guard] ${x.time} ${x.country}에서 ${f.accountId} 계정에 로그인 (IP ${x.ip}).`;
+    if (f.kind === 'new_sign_in')
+      return `[Account Guard] ${x.time} ${x.country}에서 ${whatNew(f)} ${f.accountId} 계정에 새 로그인 (IP ${x.ip}). 본인이 아니라면 비밀번호를 바꾸고 고객지원팀에 문의하세요.`;
     if (f.kind === 'notify')
       return `${head} 로그인은 허용되었습니다. 본인이 아니라면 비밀번호를 바꾸고 고객지원팀에 문의하세요.`;
     if (f.kind === 'kick')
@@ -71,6 +91,8 @@ export const ko: Catalog = {
 
   inGame: (f, x) => {
     const head = `보안 알림: ${x.time}에 ${x.country}에서 이 계정에 로그인했습니다 (IP ${x.ip}).`;
+    if (f.kind === 'new_sign_in')
+      return `보안 알림: ${x.time}에 ${x.country}에서 ${whatNew(f)} 이 계정에 새 로그인이 있었습니다 (IP ${x.ip}). 본인이 아니라면 비밀번호를 바꾸고 고객지원팀에 문의하세요.`;
     if (f.kind === 'notify') return `${head} 본인이 아니라면 비밀번호를 바꾸고 고객지원팀에 문의하세요.`;
     if (f.kind === 'kick') return `${head} 계정 보호를 위해 해당 접속을 종료했습니다.`;
     if (f.kind === 'block') return `${head} 허용되지 않은 지역에서의 로그인이라 접속을 거부했습니다.`;

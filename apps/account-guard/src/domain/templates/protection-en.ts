@@ -1,4 +1,4 @@
-import type { Channel, Policy } from '../types';
+import type { Channel, Policy, TravelPass } from '../types';
 import type { ProtectionCatalog } from './protection-catalog';
 
 const policyWords: Record<Policy, string> = {
@@ -14,6 +14,8 @@ const channelWords: Record<Channel, string> = {
   in_game: 'in-game message',
 };
 const list = (xs: string[]) => xs.join(', ');
+const day = (iso: string) => iso.slice(0, 10);
+const passWords = (p: TravelPass) => `${p.country} from ${day(p.from)} to ${day(p.until)}`;
 
 export const protectionEn: ProtectionCatalog = {
   change: {
@@ -44,6 +46,13 @@ export const protectionEn: ProtectionCatalog = {
           return [
             c.added.length ? `Trusted countries added: ${list(c.added)}.` : '',
             c.removed.length ? `Trusted countries removed: ${list(c.removed)}.` : '',
+          ]
+            .filter(Boolean)
+            .join(' ');
+        case 'travelPasses':
+          return [
+            c.added.length ? `Travel passes added: ${list(c.added.map(passWords))}.` : '',
+            c.removed.length ? `Travel passes removed: ${list(c.removed.map(passWords))}.` : '',
           ]
             .filter(Boolean)
             .join(' ');

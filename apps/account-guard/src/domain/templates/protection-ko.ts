@@ -1,4 +1,4 @@
-import type { Channel, Policy } from '../types';
+import type { Channel, Policy, TravelPass } from '../types';
 import type { ProtectionCatalog } from './protection-catalog';
 
 const policyWords: Record<Policy, string> = {
@@ -14,6 +14,8 @@ const channelWords: Record<Channel, string> = {
   in_game: '게임 내 메시지',
 };
 const list = (xs: string[]) => xs.join(', ');
+const day = (iso: string) => iso.slice(0, 10);
+const passWords = (p: TravelPass) => `${p.country} ${day(p.from)}~${day(p.until)}`;
 
 export const protectionKo: ProtectionCatalog = {
   change: {
@@ -40,6 +42,13 @@ export const protectionKo: ProtectionCatalog = {
             ? `${what}: ${c.to}(으)로 변경이 요청되었습니다. 그곳으로 보낸 링크를 열어야 사용되며, 그때까지 알림은 계속 이곳으로 옵니다.`
             : `${what}: ${c.to}(으)로 변경되었습니다.`;
         }
+        case 'travelPasses':
+          return [
+            c.added.length ? `추가된 여행 패스: ${list(c.added.map(passWords))}.` : '',
+            c.removed.length ? `삭제된 여행 패스: ${list(c.removed.map(passWords))}.` : '',
+          ]
+            .filter(Boolean)
+            .join(' ');
         case 'trustedCountries':
           return [
             c.added.length ? `추가된 신뢰 국가: ${list(c.added)}.` : '',

@@ -1,0 +1,46 @@
+import type { LoginFacts } from '../types';
+import { SignalFn, hasHistory } from './signal';
+import type { SignalThresholds } from './thresholds';
+
+/** The device id never seen on an account with enough earlier logins. */
+export const newDeviceSignal: SignalFn = (login, _settings, t) =>
+  login.history?.features?.device?.account === 0 && hasHistory(login, t)
+    ? {
+        code: 'new_device',
+        level: 'unusual',
+        detail: { logins: login.history.logins, seenGlobally: login.history.features.device.global },
+      }
+    : null;
+
+/** The ASN never seen on an account with enough earlier logins. */
+export const newNetworkSignal: SignalFn = (login, _settings, t) =>
+  login.history?.features?.asn?.account === 0 && hasHistory(login, t)
+    ? {
+        code: 'new_network',
+        level: 'unusual',
+        detail: {
+          ...(login.asn !== undefined ? { asn: login.asn } : {}),
+          ...(login.asOrg !== undefined ? { asOrg: login.asOrg } : {}),
+          logins: login.history.logins,
+        },
+      }
+    : null;
+
+const alsoNew = (login: LoginFacts, t: SignalThresholds) =>
+  newDeviceSignal(login, {} as never, t) !== null || newNetworkSignal(login, {} as never, t) !== null;
+
+/**
+ * A data centre, cloud, VPN or proxy network the account has not used before: unusual alone
+ * (fires on the first logins too), suspicious together with a new device or a new network.
+ */
+export const hostingNetworkSignal: SignalFn = (login, _settings, t) => {
+  if (login.network !== 'hosting' || login.history?.features?.asn?.account !== 0) return null;
+  return {
+    code: 'hosting_network',
+    level: alsoNew(login, t) ? 'suspicious' : 'unusual',
+    detail: {
+      ...(login.asn !== undefined ? { asn: login.asn } : {}),
+      ...(login.asOrg !== undefined ? { asOrg: login.asOrg } : {}),
+    },
+  };
+};
