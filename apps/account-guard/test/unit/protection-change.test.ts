@@ -225,3 +225,31 @@ describe('the verification message and page', () => {
     expect(renderContactPage({ state: 'superseded' }, 'ko')).not.toContain('<form');
   });
 });
+
+describe('travel passes and protection (SPEC §8)', () => {
+  const pass = { country: 'US', from: '2026-12-01T00:00:00.000Z', until: '2026-12-10T00:00:00.000Z' };
+  test('when a pass is added or widened, then protection is lowered like adding a trusted country', () => {
+    expect(loweringOf(base, { ...base, travelPasses: [pass] })).toEqual(['travel_pass_added']);
+    const withPass = { ...base, travelPasses: [pass] };
+    expect(
+      loweringOf(withPass, { ...base, travelPasses: [{ ...pass, until: '2026-12-11T00:00:00.000Z' }] }),
+    ).toEqual(['travel_pass_added']);
+    expect(loweringOf(withPass, { ...base, travelPasses: [{ ...pass, country: 'JP' }] })).toEqual([
+      'travel_pass_added',
+    ]);
+  });
+  test('when a pass is removed, kept or shortened, then nothing is lowered', () => {
+    const withPass = { ...base, travelPasses: [pass] };
+    expect(loweringOf(withPass, { ...base, travelPasses: [] })).toEqual([]);
+    expect(loweringOf(withPass, withPass)).toEqual([]);
+    expect(
+      loweringOf(withPass, { ...base, travelPasses: [{ ...pass, until: '2026-12-05T00:00:00.000Z' }] }),
+    ).toEqual([]);
+  });
+  test('the change notice lists passes added and removed', () => {
+    const before = { settings: { ...base, travelPasses: [] }, pending: NO_PENDING };
+    const after = { settings: { ...base, travelPasses: [pass] }, pending: NO_PENDING };
+    expect(changesBetween(before, after)).toEqual([{ field: 'travelPasses', added: [pass], removed: [] }]);
+    expect(changesBetween(after, before)).toEqual([{ field: 'travelPasses', added: [], removed: [pass] }]);
+  });
+});

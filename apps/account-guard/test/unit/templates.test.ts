@@ -195,3 +195,25 @@ describe('unlock pages', () => {
     expect(renderUnlockPage({ state: 'confirm', accountId: '"><img src=x>' }, 'en')).not.toContain('<img');
   });
 });
+
+describe('the new sign-in notice (SPEC §7)', () => {
+  const f = facts({ kind: 'new_sign_in', news: ['device', 'network'] });
+  test('in English, every channel says what was new in plain words', () => {
+    expect(renderEmail(f, 'en').subject).toMatch(/^New sign-in/);
+    expect(renderEmail(f, 'en').text).toContain(
+      'from a device and a network this account has not used before',
+    );
+    expect(renderSms(f, 'en')).toContain('a device and a network this account has not used before');
+    expect(renderInGame(f, 'en')).toContain('a device and a network');
+  });
+  test('in Korean too', () => {
+    expect(renderEmail(f, 'ko').text).toContain('처음 쓰인 기기·네트워크');
+    expect(renderSms(f, 'ko')).toContain('기기·네트워크');
+    expect(renderInGame(f, 'ko')).toContain('기기·네트워크');
+  });
+  test('without a list of what was new, it still reads', () => {
+    expect(renderEmail(facts({ kind: 'new_sign_in' }), 'en').text).toContain(
+      'does not look like your usual sign-ins',
+    );
+  });
+});
