@@ -40,6 +40,7 @@ export const CONSUMERS: ReadonlyArray<{ service: string; type: MessageType }> = 
   { service: 'ip-checker', type: LOGIN_SUCCEEDED },
   { service: 'ip-checker', type: LOGIN_FAILED },
   { service: 'login-history', type: LOGIN_GEO_RESOLVED },
+  { service: 'login-history', type: LOGIN_FAILED_GEO_RESOLVED },
   { service: 'account-guard', type: LOGIN_RECORDED },
 ];
 
