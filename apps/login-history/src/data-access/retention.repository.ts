@@ -98,6 +98,12 @@ export async function purgeBatch(db: Db, cutoff: Date, batchSize: number): Promi
         where c.account_id = d.account_id and c.country = d.country and c.last_logged_in_at < ${cutoff}
       `.execute(trx);
     }
+    // A feature value the account has not used within the retention is forgotten with its count.
+    await trx
+      .deleteFrom('account_features')
+      .where('account_id', 'in', accounts)
+      .where('last_seen_at', '<', cutoff)
+      .execute();
     await trx
       .deleteFrom('account_last_logins')
       .where('account_id', 'in', accounts)

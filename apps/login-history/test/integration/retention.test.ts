@@ -23,7 +23,15 @@ describe('retention of the login history', () => {
   const entry = (accountId: string, loggedInAt: Date, country: string | null): LoginEntry => {
     const loginId = randomUUID();
     return {
-      login: { loginId, accountId, loggedInAt, recordId: recordIdOf(loginId), ip: '192.0.2.1', country },
+      login: {
+        loginId,
+        accountId,
+        loggedInAt,
+        recordId: recordIdOf(loginId),
+        ip: '192.0.2.1',
+        country,
+        features: { prefix: '192.0.2.0/24', ...(country !== null && { country }) },
+      },
       platform: 'pc',
       version: '1.0',
     };
@@ -127,6 +135,16 @@ describe('retention of the login history', () => {
     expect(countries).toEqual([
       { account_id: 'acc-mixed', country: 'JP' },
       { account_id: 'acc-young', country: 'US' },
+    ]);
+    const features = await database.db
+      .selectFrom('account_features')
+      .select(['account_id', 'kind', 'value'])
+      .where('kind', '=', 'country')
+      .orderBy('account_id')
+      .execute();
+    expect(features).toEqual([
+      { account_id: 'acc-mixed', kind: 'country', value: 'JP' },
+      { account_id: 'acc-young', kind: 'country', value: 'US' },
     ]);
 
     // Nothing left to do: a second run changes nothing.
