@@ -32,6 +32,7 @@ const SECRETS = [
   'BROKER_ACCOUNT_GUARD_PASSWORD',
   'BROKER_LOGIN_SERVER_PASSWORD',
   'BROKER_GAME_SERVER_PASSWORD',
+  'DEVICE_ID_KEY',
 ];
 /** A distinct value per secret, so the test can tell which one landed where. */
 const secretValues = Object.fromEntries(SECRETS.map((s) => [s, `v-${s.toLowerCase().replace(/_/g, '-')}`]));
