@@ -1,7 +1,7 @@
 /**
  * The SPEC §7 features of a login and the travel between two logins: pure functions.
  */
-import { isIPv4, isIPv6 } from 'node:net';
+import ipaddr from 'ipaddr.js';
 
 export const FEATURE_KINDS = ['device', 'asn', 'country', 'prefix'] as const;
 export type FeatureKind = (typeof FEATURE_KINDS)[number];
@@ -21,45 +21,21 @@ export interface Place {
 export const featureKey = (kind: CountedKind, value: string) => `${kind}\u0000${value}`;
 export const LOGINS_KEY = featureKey('logins', '');
 
-function expandIPv6(ip: string): number[] | null {
-  let s = ip.toLowerCase();
-  const zone = s.indexOf('%');
-  if (zone >= 0) s = s.slice(0, zone);
-  let tail: number[] = [];
-  const lastColon = s.lastIndexOf(':');
-  if (s.slice(lastColon + 1).includes('.')) {
-    const v4 = s
-      .slice(lastColon + 1)
-      .split('.')
-      .map(Number);
-    tail = [(v4[0]! << 8) | v4[1]!, (v4[2]! << 8) | v4[3]!];
-    s = s.slice(0, lastColon + 1) + '0:0';
-  }
-  const [head, rest] = s.split('::') as [string, string | undefined];
-  const part = (x: string) => (x === '' ? [] : x.split(':').map((g) => parseInt(g, 16)));
-  const h = part(head);
-  const r = rest === undefined ? [] : part(rest);
-  const groups = rest === undefined ? h : [...h, ...Array(8 - h.length - r.length).fill(0), ...r];
-  if (groups.length !== 8 || groups.some((g) => !Number.isInteger(g) || g < 0 || g > 0xffff)) return null;
-  if (tail.length) groups.splice(6, 2, ...tail);
-  return groups;
-}
-
 /**
- * The address's network: its /24 for IPv4, its /48 for IPv6; an IPv4-mapped IPv6 address
- * (`::ffff:a.b.c.d`) is the IPv4 address it maps.
+ * The address's network: its /24 for IPv4, its /48 for IPv6 (written as RFC 5952 text); an
+ * IPv4-mapped IPv6 address (`::ffff:a.b.c.d`) is the IPv4 address it maps.
  */
 export function prefixOf(ip: string): string {
-  if (isIPv4(ip)) {
-    const [a, b, c] = ip.split('.').map(Number);
+  // Four-part decimal only: ipaddr.js would also read `127.1` or hex octets as IPv4.
+  if (!ipaddr.IPv4.isValidFourPartDecimal(ip) && !ipaddr.IPv6.isValid(ip))
+    throw new Error(`not an IP address: ${ip}`);
+  const addr = ipaddr.process(ip);
+  if (addr.kind() === 'ipv4') {
+    const [a, b, c] = (addr as ipaddr.IPv4).octets;
     return `${a}.${b}.${c}.0/24`;
   }
-  const g = isIPv6(ip) ? expandIPv6(ip) : null;
-  if (!g) throw new Error(`not an IP address: ${ip}`);
-  if (g.slice(0, 5).every((x) => x === 0) && g[5] === 0xffff) {
-    return `${g[6]! >> 8}.${g[6]! & 0xff}.${g[7]! >> 8}.0/24`;
-  }
-  return `${g[0]!.toString(16)}:${g[1]!.toString(16)}:${g[2]!.toString(16)}::/48`;
+  const [p0, p1, p2] = (addr as ipaddr.IPv6).parts;
+  return `${new ipaddr.IPv6([p0!, p1!, p2!, 0, 0, 0, 0, 0]).toRFC5952String()}/48`;
 }
 
 const EARTH_RADIUS_KM = 6371.0088;

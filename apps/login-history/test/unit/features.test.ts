@@ -11,7 +11,7 @@ describe('features of a login', () => {
   test('when an IPv6 address is given, then its prefix is its /48, however it is written', () => {
     expect(prefixOf('2001:db8:abcd:12::1')).toBe('2001:db8:abcd::/48');
     expect(prefixOf('2001:0db8:ABCD:0012:0000:0000:0000:0001')).toBe('2001:db8:abcd::/48');
-    expect(prefixOf('2001:db8::42')).toBe('2001:db8:0::/48');
+    expect(prefixOf('2001:db8::42')).toBe('2001:db8::/48');
   });
 
   test('when an IPv4-mapped IPv6 address is given, then its prefix is the IPv4 /24', () => {
@@ -21,6 +21,7 @@ describe('features of a login', () => {
 
   test('when something else is given, then it is refused', () => {
     expect(() => prefixOf('not-an-ip')).toThrow();
+    expect(() => prefixOf('127.1')).toThrow();
   });
 
   test('when a device id is hashed, then the hash depends on the key and never contains the id', () => {
