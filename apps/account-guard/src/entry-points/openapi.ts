@@ -9,14 +9,6 @@ import {
 import { z } from 'zod';
 import { accountParams, auditQuery, protectionBody, supportUnlockBody, tokenParams } from './request-schemas';
 
-/**
- * The protection view with SPEC §8's travel passes (not yet in the shared contract's
- * `protectionView`; account-guard answers them).
- */
-export const protectionWithPasses = protectionView.extend({
-  travelPasses: z.array(z.object({ country: z.string(), from: isoTime, until: isoTime })),
-});
-
 /** What the routes answer beyond the contracts' views (account.http.ts, unlock.http.ts, contacts.http.ts). */
 export const supportUnlockResult = z.object({
   accountId: z.string(),
@@ -58,7 +50,7 @@ export const ACCOUNT_GUARD_ROUTES: RouteDoc[] = [
     security: 'bearer',
     roles: ['support'],
     params: accountParams,
-    responses: { 200: { description: 'The settings', schema: protectionWithPasses } },
+    responses: { 200: { description: 'The settings', schema: protectionView } },
     requestExample: { params: { accountId: 'acc-openapi' }, auth: 'player', status: 200 },
   },
   {
@@ -71,7 +63,7 @@ export const ACCOUNT_GUARD_ROUTES: RouteDoc[] = [
     roles: ['support'],
     params: accountParams,
     body: protectionBody('en'),
-    responses: { 200: { description: 'The saved settings', schema: protectionWithPasses } },
+    responses: { 200: { description: 'The saved settings', schema: protectionView } },
     requestExample: {
       params: { accountId: 'acc-openapi' },
       body: {

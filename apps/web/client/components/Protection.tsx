@@ -8,6 +8,7 @@ import {
   type Policy,
   type Protection,
   type ProtectionView,
+  type TravelPassView,
 } from '@account-security/shared/contracts';
 import { useAnnounce } from '../announcer';
 import { useI18n } from '../i18n/I18nContext';
@@ -22,11 +23,8 @@ interface FormState {
   email: string;
   phone: string;
   trustedCountries: string[];
-  /**
-   * SPEC §8's travel passes as account-guard answers them (not yet in the shared view type, and
-   * not edited here): sent back unchanged, since a PUT without them would remove them.
-   */
-  travelPasses: unknown[];
+  /** SPEC §8's travel passes (not edited here): sent back unchanged, since a PUT without them would remove them. */
+  travelPasses: TravelPassView[];
   locale: Locale;
 }
 
@@ -53,7 +51,7 @@ const toForm = (p: ProtectionView): FormState => ({
   email: p.pendingEmail ?? p.email ?? '',
   phone: p.pendingPhone ?? p.phone ?? '',
   trustedCountries: [...p.trustedCountries],
-  travelPasses: (p as { travelPasses?: unknown[] }).travelPasses ?? [],
+  travelPasses: p.travelPasses ?? [],
   locale: p.locale,
 });
 

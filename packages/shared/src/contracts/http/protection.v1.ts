@@ -2,6 +2,10 @@ import { z } from 'zod';
 import { countryCode, isoTime } from '../common';
 import { channelName, locale, policyName } from '../vocabulary';
 
+/** SPEC §8: logins from `country` between `from` and `until` (inclusive) are not `foreign_country`. */
+export const travelPassView = z.object({ country: countryCode, from: isoTime, until: isoTime });
+export type TravelPassView = z.infer<typeof travelPassView>;
+
 /** What GET and PUT /v1/accounts/{accountId}/protection answer (account-guard). */
 export const protectionView = z.object({
   accountId: z.string(),
@@ -11,6 +15,8 @@ export const protectionView = z.object({
   phone: z.string().nullable(),
   trustedCountries: z.array(countryCode),
   locale,
+  /** SPEC §8 (added after v1's first fields: read a missing one as none). */
+  travelPasses: z.array(travelPassView).optional(),
   /**
    * A replacement email/phone a player asked for, waiting for the link sent to it to be used;
    * until then notices go to `email`/`phone`. Added after v1's first fields: absent from older
