@@ -2,11 +2,11 @@ import {
   BatchItem,
   LOGIN_FAILED_GEO_RESOLVED,
   Logger,
-  TransientError,
   isTransientDbError,
   runBatch,
 } from '@account-security/shared';
 import type { Kysely } from 'kysely';
+import { asHandlingError } from '../handling-error';
 import type { DB } from '../../data-access/tables';
 import type { Clock } from '../../domain/clock';
 import { lockAccounts } from '../../data-access/locks.repository';
@@ -19,13 +19,6 @@ export interface RecordFailuresDeps {
   logger: Logger;
   clock: Clock;
 }
-
-const asHandlingError = (err: unknown): Error =>
-  isTransientDbError(err)
-    ? new TransientError(`database unavailable: ${(err as Error).message}`, { cause: err })
-    : err instanceof Error
-      ? err
-      : new Error(String(err));
 
 /**
  * A batch of failed logins (SPEC §7): each recorded once (by its login id) in the history with

@@ -2,11 +2,11 @@ import {
   BatchItem,
   LOGIN_GEO_RESOLVED,
   Logger,
-  TransientError,
   isTransientDbError,
   runBatch,
 } from '@account-security/shared';
 import type { Kysely } from 'kysely';
+import { asHandlingError } from '../handling-error';
 import type { DB } from '../../data-access/tables';
 import type { Clock } from '../../domain/clock';
 import { toLoginEntry } from './prepare.step';
@@ -21,13 +21,6 @@ export interface RecordLoginsDeps {
   deviceIdKey: string;
   failureWindowMinutes: number;
 }
-
-const asHandlingError = (err: unknown): Error =>
-  isTransientDbError(err)
-    ? new TransientError(`database unavailable: ${(err as Error).message}`, { cause: err })
-    : err instanceof Error
-      ? err
-      : new Error(String(err));
 
 /**
  * A batch of deliveries: validate, record all in one transaction, then publish every
