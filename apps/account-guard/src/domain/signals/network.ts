@@ -3,8 +3,15 @@ import { SignalFn, hasHistory } from './signal';
 import type { SignalThresholds } from './thresholds';
 
 /** The device id never seen on an account with enough earlier logins. */
+const isNewDevice = (login: LoginFacts, t: SignalThresholds) =>
+  login.history?.features?.device?.account === 0 && hasHistory(login, t);
+
+/** The ASN never seen on an account with enough earlier logins. */
+const isNewNetwork = (login: LoginFacts, t: SignalThresholds) =>
+  login.history?.features?.asn?.account === 0 && hasHistory(login, t);
+
 export const newDeviceSignal: SignalFn = (login, _settings, t) =>
-  login.history?.features?.device?.account === 0 && hasHistory(login, t)
+  isNewDevice(login, t) && login.history?.features?.device
     ? {
         code: 'new_device',
         level: 'unusual',
@@ -12,9 +19,8 @@ export const newDeviceSignal: SignalFn = (login, _settings, t) =>
       }
     : null;
 
-/** The ASN never seen on an account with enough earlier logins. */
 export const newNetworkSignal: SignalFn = (login, _settings, t) =>
-  login.history?.features?.asn?.account === 0 && hasHistory(login, t)
+  isNewNetwork(login, t) && login.history
     ? {
         code: 'new_network',
         level: 'unusual',
@@ -26,8 +32,7 @@ export const newNetworkSignal: SignalFn = (login, _settings, t) =>
       }
     : null;
 
-const alsoNew = (login: LoginFacts, t: SignalThresholds) =>
-  newDeviceSignal(login, {} as never, t) !== null || newNetworkSignal(login, {} as never, t) !== null;
+const alsoNew = (login: LoginFacts, t: SignalThresholds) => isNewDevice(login, t) || isNewNetwork(login, t);
 
 /**
  * A data centre, cloud, VPN or proxy network the account has not used before: unusual alone
