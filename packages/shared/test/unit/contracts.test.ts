@@ -119,6 +119,22 @@ const valid: Record<MessageType, unknown[]> = {
     { accountId: 'a', sessionId: 's', reason: 'account_locked', message: 'Your account was locked.' },
   ],
   'player.message': [{ accountId: 'a', text: '새로운 국가에서 로그인했습니다' }],
+  'login.reported': [
+    { accountId: 'a', loginEventId: 'l', ip: '203.0.113.7', answer: 'not_me', at: '2026-11-21T10:15:00Z' },
+    {
+      accountId: 'a',
+      loginEventId: 'l',
+      ip: '2001:db8::1',
+      answer: 'me',
+      at: '2026-11-21T10:15:00Z',
+      by: 'support:staff-7',
+      country: null,
+    },
+  ],
+  'account.sessions-revoke': [
+    { accountId: 'a', reason: 'login_reported', message: 'Signed out everywhere.' },
+  ],
+  'account.password-reset': [{ accountId: 'a', reason: 'login_reported' }],
 };
 
 const invalid: Record<MessageType, [unknown, RegExp][]> = {
@@ -187,6 +203,15 @@ const invalid: Record<MessageType, [unknown, RegExp][]> = {
   'account.unlocked': [[{ accountId: 'a', reason: 'r', by: 'player', at: 'yesterday' }, /data\.at/]],
   'session.kick': [[{ accountId: 'a', sessionId: 's', reason: 'because', message: 'm' }, /data\.reason/]],
   'player.message': [[{ accountId: 'a' }, /data\.text/]],
+  'login.reported': [
+    [
+      { accountId: 'a', loginEventId: 'l', ip: '203.0.113.7', answer: 'maybe', at: '2026-11-21T10:15:00Z' },
+      /data\.answer/,
+    ],
+    [{ accountId: 'a', loginEventId: 'l', ip: 'nope', answer: 'me', at: '2026-11-21T10:15:00Z' }, /data\.ip/],
+  ],
+  'account.sessions-revoke': [[{ accountId: 'a', reason: 'login_reported' }, /data\.message/]],
+  'account.password-reset': [[{ accountId: 'a', reason: 'because' }, /data\.reason/]],
 };
 
 const body = (o: unknown) => Buffer.from(JSON.stringify(o));
