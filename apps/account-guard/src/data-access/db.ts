@@ -5,6 +5,13 @@ import type { ContactTokenTable } from './tables/contact-token.table';
 import type { EventOutboxTable } from './tables/event-outbox.table';
 import type { LoginActionTable } from './tables/login-action.table';
 import type { LoginDecisionTable } from './tables/login-decision.table';
+import type {
+  FeedbackTokenTable,
+  KnownDeviceTable,
+  KnownNetworkTable,
+  LoginFeedbackTable,
+  ReportedIpTable,
+} from './tables/player-answers.table';
 import type { ProtectionSettingsTable } from './tables/protection-settings.table';
 import type { UnlockTokenTable } from './tables/unlock-token.table';
 
@@ -17,6 +24,11 @@ export interface DB {
   contact_token: ContactTokenTable;
   event_outbox: EventOutboxTable;
   audit_log: AuditLogTable;
+  known_device: KnownDeviceTable;
+  known_network: KnownNetworkTable;
+  reported_ip: ReportedIpTable;
+  login_feedback: LoginFeedbackTable;
+  feedback_token: FeedbackTokenTable;
 }
 
 export type Db = Kysely<DB>;

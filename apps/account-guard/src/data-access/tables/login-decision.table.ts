@@ -18,6 +18,9 @@ export interface LoginDecisionTable {
   /** SPEC §7 (migration 2026_12_03_1000): 0 and [] on decisions made before it. */
   risk: ColumnType<number, number | undefined, number>;
   signals: JsonColumn<FiredSignal[]>;
+  /** SPEC §8 (migration 2026_12_04_0900): deviceKey() of client.deviceId, and geo.asn; null when absent or older. */
+  device_key: ColumnType<string | null, string | null | undefined, string | null>;
+  asn: ColumnType<number | null, number | null | undefined, number | null>;
   decided_at: Timestamp;
   assessed_published_at: NullableTimestamp;
 }
