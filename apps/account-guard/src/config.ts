@@ -121,8 +121,12 @@ export const configShape = {
   BRUTE_FORCE_MIN_FAILURES: env.int(1, 1_000_000).default(10),
   /** Risk (0–100) at or above which a login is unusual by its score alone; 101 turns that off. */
   RISK_UNUSUAL_THRESHOLD: env.int(0, 101).default(50),
+  /** reported_ip: how long a player's "not me" counts against the login's IP, in days (SPEC §7: 30). */
+  REPORTED_IP_DAYS: env.int(1, 3650).default(30),
   /** SPEC §8: the longest travel pass, in days. */
   TRAVEL_PASS_MAX_DAYS: env.int(1, 3650).default(90),
+  /** SPEC §8: the travel pass "it was me" grants the login's country, in days (at most TRAVEL_PASS_MAX_DAYS). */
+  FEEDBACK_TRAVEL_PASS_DAYS: env.int(1, 3650).default(30),
 };
 
 export type AppConfig = z.infer<z.ZodObject<typeof configShape>> & {
@@ -150,6 +154,7 @@ export function signalThresholds(c: AppConfig): SignalThresholds {
     credentialStuffingMinAccounts: c.CREDENTIAL_STUFFING_MIN_ACCOUNTS,
     bruteForceMinFailures: c.BRUTE_FORCE_MIN_FAILURES,
     riskUnusualThreshold: c.RISK_UNUSUAL_THRESHOLD,
+    reportedIpDays: c.REPORTED_IP_DAYS,
   };
 }
 
@@ -158,6 +163,9 @@ export function loadAccountGuardConfig(source: NodeJS.ProcessEnv): AppConfig {
   assertAuthConfigured(config);
   assertGroup(config, ['SMTP_URL', 'MAIL_FROM']);
   assertGroup(config, ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM']);
+  if (config.FEEDBACK_TRAVEL_PASS_DAYS > config.TRAVEL_PASS_MAX_DAYS) {
+    throw new ConfigError('FEEDBACK_TRAVEL_PASS_DAYS', 'is invalid: must not be larger than TRAVEL_PASS_MAX_DAYS');
+  }
   if (config.NOTIFY_RETRY_MAX_MS < config.NOTIFY_RETRY_MS) {
     throw new ConfigError('NOTIFY_RETRY_MAX_MS', 'is invalid: must not be smaller than NOTIFY_RETRY_MS');
   }

@@ -16,6 +16,7 @@ import { Deps, createDeps } from './deps';
 import { DOMAIN_STATUSES } from './entry-points/domain-statuses';
 import { registerAccountRoutes } from './entry-points/account.http';
 import { LOGIN_RECORDED_QUEUE, loginRecordedConsumer } from './entry-points/login-recorded.consumer';
+import { LOGIN_REPORTED_QUEUE, loginReportedConsumer } from './entry-points/login-reported.consumer';
 import { registerContactRoutes } from './entry-points/contacts.http';
 import { registerUnlockRoutes } from './entry-points/unlock.http';
 import { accountGuardOpenApi } from './entry-points/openapi';
@@ -34,7 +35,7 @@ export async function start(
   return startService({
     name: SERVICE_NAME,
     config,
-    queues: [LOGIN_RECORDED_QUEUE],
+    queues: [LOGIN_RECORDED_QUEUE, LOGIN_REPORTED_QUEUE],
     setup: async ({ logger, metrics, broker }) => {
       const deps = createDeps(config, { broker, logger }, overrides);
       try {
@@ -84,7 +85,7 @@ export async function start(
       const verify = tokenVerifierFor(config);
 
       return {
-        consumers: [loginRecordedConsumer(ctx)],
+        consumers: [loginRecordedConsumer(ctx), loginReportedConsumer(ctx)],
         routes: (app) => {
           registerAccountRoutes(app, ctx, verify);
           registerUnlockRoutes(app, ctx);

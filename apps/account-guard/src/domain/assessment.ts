@@ -53,8 +53,9 @@ export function whatWasNew(login: LoginFacts): NewThing[] {
   const h = login.history;
   if (!h?.features || !h.logins) return [];
   const out: NewThing[] = [];
-  if (h.features.device?.account === 0) out.push('device');
-  if (h.features.asn?.account === 0) out.push('network');
+  // What the player confirmed with "it was me" (SPEC §8) is not new to them.
+  if (h.features.device?.account === 0 && !login.answers?.knownDevice) out.push('device');
+  if (h.features.asn?.account === 0 && !login.answers?.knownNetwork) out.push('network');
   if (h.features.country?.account === 0) out.push('place');
   return out;
 }

@@ -76,6 +76,18 @@ export interface LoginFacts {
   network?: GeoNetwork;
   /** Absent: an older login-history, or a test; the signals that need it do not fire. */
   history?: LoginHistory;
+  /** SPEC §8's answers as they bear on this login, from account-guard's own tables (read per batch). */
+  answers?: PlayerAnswers;
+}
+
+/** What players' answers say of a login's address, device and network. */
+export interface PlayerAnswers {
+  /** The latest "not me" reported for a login from this IP (ISO time), if any is kept. */
+  ipReportedAt?: string;
+  /** The account's player confirmed this device ("it was me"). */
+  knownDevice?: boolean;
+  /** The account's player confirmed this ASN ("it was me"). */
+  knownNetwork?: boolean;
 }
 
 /** One signal that fired, with its evidence (login.assessed's `signals`). */

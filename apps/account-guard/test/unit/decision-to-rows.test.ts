@@ -1,6 +1,7 @@
 import { decisionToRows } from '../../src/application/assess-logins/decision-to-rows';
 import { CONFIRMED_STATUS, inPublishOrder } from '../../src/domain/actions';
 import { decideInOrder } from '../../src/domain/decide';
+import { deviceKey } from '../../src/domain/known';
 import type { LoginFacts, Policy, ProtectionSettings } from '../../src/domain/types';
 
 const settings = (policy: Policy): ProtectionSettings => ({
@@ -30,9 +31,9 @@ const origin = {
 };
 const now = new Date('2026-11-21T10:00:02.000Z');
 
-function rowsFor(policy: Policy) {
+function rowsFor(policy: Policy, facts: LoginFacts = login) {
   const [decision] = decideInOrder({
-    logins: [login],
+    logins: [facts],
     accountOf: () => ({ settings: settings(policy), lock: null }),
     channelsEnabled: { email: true, sms: true, in_game: true },
     newLockId: () => 'lock-1',
@@ -62,6 +63,29 @@ describe('turning a decision into rows', () => {
     const email = actions.find((a) => a.channel === 'email')!;
     expect(email.payload).toMatchObject({ to: 'player@example.test', lockId: 'lock-1' });
     expect(email.nextAttemptAt).toEqual(now);
+  });
+
+  test('when a login came with a device id and an ASN, then its decision row keeps the device’s key (never the id) and the ASN', () => {
+    const { decision } = rowsFor('notify', { ...login, deviceId: 'phone-raw-id', asn: 4766 });
+    expect(decision).toMatchObject({
+      login_id: 'login-1',
+      event_id: 'evt-1',
+      account_id: 'acc-1',
+      verdict: 'suspicious',
+      policy: 'notify',
+      device_key: deviceKey('phone-raw-id'),
+      asn: 4766,
+    });
+    expect(decision.device_key).toMatch(/^[0-9a-f]{64}$/);
+    expect(JSON.stringify(decision)).not.toContain('phone-raw-id');
+    expect(JSON.parse(decision.signals as string)).toEqual([
+      expect.objectContaining({ code: 'foreign_country', level: 'suspicious' }),
+    ]);
+  });
+
+  test('when a login came without device id or ASN, then both are null in its decision row', () => {
+    const { decision } = rowsFor('none');
+    expect(decision).toMatchObject({ device_key: null, asn: null });
   });
 
   test('when a block policy acts, then the block is done at once and audited, with no lock', () => {

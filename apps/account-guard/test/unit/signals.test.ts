@@ -2,6 +2,7 @@ import { assessLogin, whatWasNew } from '../../src/domain/assessment';
 import {
   DEFAULT_THRESHOLDS as T,
   bruteForceSignal,
+  confirmedByPlayerSignal,
   countryUnknownSignal,
   credentialStuffingSignal,
   foreignCountrySignal,
@@ -9,6 +10,7 @@ import {
   impossibleTravelSignal,
   newDeviceSignal,
   newNetworkSignal,
+  reportedIpSignal,
   riskScore,
   travelPassSignal,
   trustedCountrySignal,
@@ -317,5 +319,132 @@ describe('the verdict', () => {
         ),
       ),
     ).toEqual(['device', 'place']);
+  });
+});
+
+describe('reported_ip (SPEC §7, §8)', () => {
+  const at = '2026-11-21T10:15:00.000Z';
+  const daysBefore = (d: number) => new Date(Date.parse(at) - d * 86_400_000).toISOString();
+
+  test('when a player reported this IP within REPORTED_IP_DAYS, then reported_ip is suspicious with the report time and window', () => {
+    const l = login({ at, answers: { ipReportedAt: daysBefore(29) } });
+    expect(reportedIpSignal(l, settings(), T)).toEqual({
+      code: 'reported_ip',
+      level: 'suspicious',
+      detail: { reportedAt: daysBefore(29), days: 30 },
+    });
+  });
+
+  test.each([
+    ['exactly 30 days before', 30, true],
+    ['30 days and a second before', 30 + 1 / 86_400, false],
+    ['after the login (reported meanwhile)', -1, true],
+  ])('when the report is %s, then it fires: %s', (_w, days, fires) => {
+    const l = login({ at, answers: { ipReportedAt: daysBefore(days) } });
+    expect(reportedIpSignal(l, settings(), T) !== null).toBe(fires);
+  });
+
+  test('when the window is configured shorter, then an older report no longer counts', () => {
+    const l = login({ at, answers: { ipReportedAt: daysBefore(8) } });
+    expect(reportedIpSignal(l, settings(), { ...T, reportedIpDays: 7 })).toBeNull();
+    expect(reportedIpSignal(l, settings(), { ...T, reportedIpDays: 8 })).toMatchObject({
+      detail: { days: 8 },
+    });
+  });
+
+  test('when no report is known, then it does not fire', () => {
+    expect(reportedIpSignal(login(), settings(), T)).toBeNull();
+    expect(reportedIpSignal(login({ answers: { knownDevice: true } }), settings(), T)).toBeNull();
+  });
+
+  test('on an account’s first login (no past at all), then it still fires and makes the login suspicious', () => {
+    const l: LoginFacts = {
+      ...login({ at, answers: { ipReportedAt: daysBefore(1) } }),
+      history: { logins: 0 },
+    };
+    const a = assessLogin(l, settings());
+    expect(a.verdict).toBe('suspicious');
+    expect(a.reasons).toEqual(['reported_ip']);
+  });
+});
+
+describe('confirmed_by_player (SPEC §8 "it was me")', () => {
+  const newBoth = features({ device: { account: 0, global: 0 }, asn: { account: 0, global: 10 } });
+
+  test('when the device or the network was confirmed, then confirmed_by_player is info and says which', () => {
+    expect(confirmedByPlayerSignal(login({ answers: { knownDevice: true } }), settings(), T)).toEqual({
+      code: 'confirmed_by_player',
+      level: 'info',
+      detail: { device: true, network: false },
+    });
+    expect(
+      confirmedByPlayerSignal(login({ answers: { knownDevice: true, knownNetwork: true } }), settings(), T),
+    ).toMatchObject({ detail: { device: true, network: true } });
+    expect(confirmedByPlayerSignal(login(), settings(), T)).toBeNull();
+    expect(
+      confirmedByPlayerSignal(
+        login({ answers: { ipReportedAt: '2026-11-20T00:00:00.000Z' } }),
+        settings(),
+        T,
+      ),
+    ).toBeNull();
+  });
+
+  test('when a device new to login-history was confirmed, then new_device does not fire (new_network still does)', () => {
+    const l = login({ answers: { knownDevice: true } }, { features: newBoth });
+    expect(newDeviceSignal(l, settings(), T)).toBeNull();
+    expect(newNetworkSignal(l, settings(), T)).not.toBeNull();
+  });
+
+  test('when a network new to login-history was confirmed, then new_network does not fire (new_device still does)', () => {
+    const l = login({ answers: { knownNetwork: true } }, { features: newBoth });
+    expect(newNetworkSignal(l, settings(), T)).toBeNull();
+    expect(newDeviceSignal(l, settings(), T)).not.toBeNull();
+  });
+
+  test('when a confirmed ASN is a hosting network, then hosting_network takes it as used before', () => {
+    const hosting = { network: 'hosting' as const, asn: 16509 };
+    expect(
+      hostingNetworkSignal(
+        login({ ...hosting, answers: { knownNetwork: true } }, { features: newBoth }),
+        settings(),
+        T,
+      ),
+    ).toBeNull();
+    // A young account too (hosting_network fires on the first logins).
+    expect(
+      hostingNetworkSignal(
+        login({ ...hosting, answers: { knownNetwork: true } }, { logins: 0, features: newBoth }),
+        settings(),
+        T,
+      ),
+    ).toBeNull();
+    // Unconfirmed it is suspicious with the new device; with the device confirmed only unusual.
+    expect(hostingNetworkSignal(login(hosting, { features: newBoth }), settings(), T)).toMatchObject({
+      level: 'suspicious',
+    });
+    const withDevice = login({ ...hosting, answers: { knownDevice: true } }, { features: newBoth });
+    expect(hostingNetworkSignal(withDevice, settings(), T)).toMatchObject({ level: 'suspicious' });
+  });
+
+  test('when both were confirmed, then the login is trusted with only the info signal, and the new sign-in notice names neither', () => {
+    const l = login({ answers: { knownDevice: true, knownNetwork: true } }, { features: newBoth });
+    const a = assessLogin(l, settings());
+    expect(a.verdict).toBe('trusted');
+    expect(a.reasons).toEqual(['confirmed_by_player']);
+    expect(a.signals).toEqual([
+      { code: 'confirmed_by_player', level: 'info', detail: { device: true, network: true } },
+    ]);
+    expect(whatWasNew(l)).toEqual([]);
+    expect(whatWasNew(login({ answers: { knownDevice: true } }, { features: newBoth }))).toEqual(['network']);
+  });
+
+  test('a reported IP stays suspicious even when the device and network are confirmed', () => {
+    const l = login({
+      answers: { knownDevice: true, knownNetwork: true, ipReportedAt: '2026-11-21T00:00:00.000Z' },
+    });
+    const a = assessLogin(l, settings());
+    expect(a.verdict).toBe('suspicious');
+    expect(a.reasons).toEqual(['reported_ip', 'confirmed_by_player']);
   });
 });

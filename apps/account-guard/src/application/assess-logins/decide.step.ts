@@ -9,6 +9,7 @@ import { signalThresholds } from '../../config';
 import type { AppContext } from '../context';
 import type { DecidedLogin, DeliveredLogin } from './delivered-login';
 import { decisionToRows } from './decision-to-rows';
+import { withPlayerAnswers } from './player-answers';
 
 /**
  * The decision transaction: every account of the batch locked at once, then what exists read
@@ -47,7 +48,10 @@ export async function decideLogins(
     return { settings: state.settings.get(accountId) ?? defaults, lock: lock ? toLockState(lock) : null };
   };
   const decisions = decideInOrder({
-    logins: [...fresh.values()].map((l) => l.facts),
+    logins: await withPlayerAnswers(
+      trx,
+      [...fresh.values()].map((l) => l.facts),
+    ),
     accountOf,
     channelsEnabled: ctx.channelsEnabled,
     newLockId: randomUUID,
@@ -62,21 +66,7 @@ export async function decideLogins(
     return decisionToRows(d, { origin: login.event, now, settingsUrl: ctx.config.SETTINGS_URL ?? null });
   });
   const { inserted, actions } = await writeDecisions(trx, {
-    decisions: decisions.map(({ login, settings, assessment, plan }) => ({
-      login_id: login.loginId,
-      event_id: fresh.get(login.loginId)!.event.id,
-      account_id: login.accountId,
-      session_id: login.sessionId,
-      ip: login.ip,
-      country: login.country,
-      home_country: login.homeCountry,
-      logged_in_at: login.at,
-      verdict: assessment.verdict,
-      reasons: plan.reasons,
-      policy: settings.policy,
-      risk: assessment.risk,
-      signals: JSON.stringify(assessment.signals),
-    })),
+    decisions: rows.map((r) => r.decision),
     locks: rows.flatMap((r) => r.locks),
     actions: rows.flatMap((r) => r.actions),
     audits: rows.flatMap((r) => r.audits),

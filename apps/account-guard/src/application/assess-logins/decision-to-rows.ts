@@ -1,10 +1,12 @@
 import type { NewAction } from '../../data-access/action.repository';
 import type { NewLock } from '../../data-access/lock.repository';
+import type { NewDecisionRow } from '../../data-access/tables/login-decision.table';
 import type { Delivery } from '../../domain/actions';
 import { NewAuditEntry, decisionEntries } from '../../domain/audit';
 import { Origin, accountLocked, playerMessage, sessionKick } from '../../domain/commands';
 import { whatWasNew } from '../../domain/assessment';
 import type { Decision } from '../../domain/decide';
+import { deviceKey } from '../../domain/known';
 import { PlannedAction, addressFor, lockReason } from '../../domain/policy';
 import { NoticeFacts, renderInGame, renderKickMessage } from '../../domain/templates';
 
@@ -15,13 +17,14 @@ import { NoticeFacts, renderInGame, renderKickMessage } from '../../domain/templ
 const COMMAND_GRACE_MS = 60_000;
 
 export interface Rows {
+  decision: NewDecisionRow;
   actions: NewAction[];
   audits: NewAuditEntry[];
   locks: NewLock[];
 }
 
 /**
- * What one decision writes besides its own row: an action per planned action (broker commands
+ * What one decision writes: its own row, an action per planned action (broker commands
  * as complete events, email/SMS as facts to render when sent), its audit entries (the lock's
  * first) and its lock. `now` is the batch's one reading of the clock: the lock's time, which its
  * account.locked carries, and the base of every action's schedule.
@@ -47,7 +50,36 @@ export function decisionToRows(
         },
       ]
     : [];
-  return { actions, audits: decisionEntries(login, newLock, plan.actions), locks };
+  return {
+    decision: decisionRow(d, r.origin.id),
+    actions,
+    audits: decisionEntries(login, newLock, plan.actions),
+    locks,
+  };
+}
+
+/**
+ * The decision's own row. It keeps the login's device (as its key, never the raw id) and ASN, so
+ * an "it was me" for this login can make them known to the account (SPEC §8).
+ */
+function decisionRow({ login, settings, assessment, plan }: Decision, eventId: string): NewDecisionRow {
+  return {
+    login_id: login.loginId,
+    event_id: eventId,
+    account_id: login.accountId,
+    session_id: login.sessionId,
+    ip: login.ip,
+    country: login.country,
+    home_country: login.homeCountry,
+    logged_in_at: login.at,
+    verdict: assessment.verdict,
+    reasons: plan.reasons,
+    policy: settings.policy,
+    risk: assessment.risk,
+    signals: JSON.stringify(assessment.signals),
+    device_key: login.deviceId !== undefined ? deviceKey(login.deviceId) : null,
+    asn: login.asn ?? null,
+  };
 }
 
 function actionOf(

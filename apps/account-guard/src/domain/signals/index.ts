@@ -1,3 +1,4 @@
+import { confirmedByPlayerSignal, reportedIpSignal } from './answers';
 import type { SignalFn } from './signal';
 import {
   countryUnknownSignal,
@@ -9,6 +10,7 @@ import { bruteForceSignal, credentialStuffingSignal } from './failures';
 import { impossibleTravelSignal } from './impossible-travel';
 import { hostingNetworkSignal, newDeviceSignal, newNetworkSignal } from './network';
 
+export * from './answers';
 export * from './country';
 export * from './failures';
 export * from './impossible-travel';
@@ -17,19 +19,18 @@ export * from './risk';
 export * from './signal';
 export * from './thresholds';
 
-/**
- * SPEC §7's signals in the order their codes appear in `reasons`. `reported_ip` and
- * `confirmed_by_player` need the player's answers (§8, issue #17) and join here with them.
- */
+/** SPEC §7's signals in the order their codes appear in `reasons` (within each level). */
 export const DEFAULT_SIGNALS: readonly SignalFn[] = [
   foreignCountrySignal,
   impossibleTravelSignal,
   credentialStuffingSignal,
   bruteForceSignal,
+  reportedIpSignal,
   hostingNetworkSignal,
   newDeviceSignal,
   newNetworkSignal,
   trustedCountrySignal,
   travelPassSignal,
   countryUnknownSignal,
+  confirmedByPlayerSignal,
 ];

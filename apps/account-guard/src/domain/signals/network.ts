@@ -2,13 +2,19 @@ import type { LoginFacts } from '../types';
 import { SignalFn, hasHistory } from './signal';
 import type { SignalThresholds } from './thresholds';
 
-/** The device id never seen on an account with enough earlier logins. */
-const isNewDevice = (login: LoginFacts, t: SignalThresholds) =>
-  login.history?.features?.device?.account === 0 && hasHistory(login, t);
+/** The ASN never seen on this account, nor confirmed by its player ("it was me", SPEC §8). */
+const isUnusedNetwork = (login: LoginFacts) =>
+  login.history?.features?.asn?.account === 0 && login.answers?.knownNetwork !== true;
 
-/** The ASN never seen on an account with enough earlier logins. */
+/** The device id never seen on an account with enough earlier logins, nor confirmed by its player. */
+const isNewDevice = (login: LoginFacts, t: SignalThresholds) =>
+  login.history?.features?.device?.account === 0 &&
+  login.answers?.knownDevice !== true &&
+  hasHistory(login, t);
+
+/** The ASN never seen (nor confirmed) on an account with enough earlier logins. */
 const isNewNetwork = (login: LoginFacts, t: SignalThresholds) =>
-  login.history?.features?.asn?.account === 0 && hasHistory(login, t);
+  isUnusedNetwork(login) && hasHistory(login, t);
 
 export const newDeviceSignal: SignalFn = (login, _settings, t) =>
   isNewDevice(login, t) && login.history?.features?.device
@@ -35,11 +41,12 @@ export const newNetworkSignal: SignalFn = (login, _settings, t) =>
 const alsoNew = (login: LoginFacts, t: SignalThresholds) => isNewDevice(login, t) || isNewNetwork(login, t);
 
 /**
- * A data centre, cloud, VPN or proxy network the account has not used before: unusual alone
- * (fires on the first logins too), suspicious together with a new device or a new network.
+ * A data centre, cloud, VPN or proxy network the account has not used (nor confirmed) before:
+ * unusual alone (fires on the first logins too), suspicious together with a new device or a new
+ * network.
  */
 export const hostingNetworkSignal: SignalFn = (login, _settings, t) => {
-  if (login.network !== 'hosting' || login.history?.features?.asn?.account !== 0) return null;
+  if (login.network !== 'hosting' || !isUnusedNetwork(login)) return null;
   return {
     code: 'hosting_network',
     level: alsoNew(login, t) ? 'suspicious' : 'unusual',

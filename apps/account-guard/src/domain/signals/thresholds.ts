@@ -8,6 +8,8 @@ export interface SignalThresholds {
   bruteForceMinFailures: number;
   /** The risk at or above which a login with enough history is `unusual`; 101 turns that off. */
   riskUnusualThreshold: number;
+  /** How long a "not me" report counts against its IP (`reported_ip`), in days. */
+  reportedIpDays: number;
 }
 
 export const DEFAULT_THRESHOLDS: SignalThresholds = {
@@ -17,4 +19,5 @@ export const DEFAULT_THRESHOLDS: SignalThresholds = {
   credentialStuffingMinAccounts: 20,
   bruteForceMinFailures: 10,
   riskUnusualThreshold: 50,
+  reportedIpDays: 30,
 };
