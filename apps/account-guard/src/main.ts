@@ -18,6 +18,7 @@ import { registerAccountRoutes } from './entry-points/account.http';
 import { LOGIN_RECORDED_QUEUE, loginRecordedConsumer } from './entry-points/login-recorded.consumer';
 import { LOGIN_REPORTED_QUEUE, loginReportedConsumer } from './entry-points/login-reported.consumer';
 import { registerContactRoutes } from './entry-points/contacts.http';
+import { registerSupportRoutes } from './entry-points/support.http';
 import { registerUnlockRoutes } from './entry-points/unlock.http';
 import { accountGuardOpenApi } from './entry-points/openapi';
 
@@ -90,6 +91,7 @@ export async function start(
           registerAccountRoutes(app, ctx, verify);
           registerUnlockRoutes(app, ctx);
           registerContactRoutes(app, ctx);
+          registerSupportRoutes(app, ctx, verify);
         },
         domainStatuses: DOMAIN_STATUSES,
         openapi: accountGuardOpenApi,

@@ -11,6 +11,7 @@ export type AuditAction =
   | 'account_locked'
   | 'account_unlocked'
   | 'unlock_refused'
+  | 'support_list_read'
   | 'session_kicked'
   | 'login_blocked'
   | 'notification_sent'
@@ -156,6 +157,22 @@ export function unlockRefusedEntry(
     reason: code,
     details: { lockId: token.lockId },
   };
+}
+
+/**
+ * The account id of audit entries about no single account: support reading a list across
+ * accounts (SPEC §9). The audit table needs an account id; these entries are support's audit
+ * trail of the account id `*` (GET /v1/accounts/%2A/audit).
+ */
+export const ACROSS_ACCOUNTS = '*';
+
+/** Support read one of its lists across accounts (SPEC §9): who, which list, with what query. */
+export function supportListReadEntry(
+  by: Actor,
+  list: 'locked_accounts' | 'suspicious_logins',
+  query: Record<string, unknown>,
+): NewAuditEntry {
+  return { accountId: ACROSS_ACCOUNTS, action: 'support_list_read', actor: by, reason: list, details: query };
 }
 
 const auditPending = (p: PendingContacts) => ({

@@ -8,6 +8,8 @@ import {
 } from '@account-security/shared';
 import { z } from 'zod';
 import { accountParams, auditQuery, protectionBody, supportUnlockBody, tokenParams } from './request-schemas';
+import { alertPage, lockedAccountPage } from '@account-security/shared/contracts';
+import { alertsQuery, lockedAccountsQuery } from './support.http';
 
 /** What the routes answer beyond the contracts' views (account.http.ts, unlock.http.ts, contacts.http.ts). */
 export const supportUnlockResult = z.object({
@@ -122,6 +124,31 @@ export const ACCOUNT_GUARD_ROUTES: RouteDoc[] = [
       status: 200,
     },
   },
+  // SPEC §9: support's lists (support.http.ts).
+  {
+    method: 'get',
+    path: '/v1/accounts',
+    summary: 'Locked accounts, newest lock first (support only)',
+    description:
+      '`locked=true` is required (only locked accounts are listed). Pass `nextCursor` back as `cursor` for the next page. Each read is audited (`support_list_read`, in the trail of the account id `*`).',
+    security: 'bearer',
+    roles: ['support'],
+    query: lockedAccountsQuery,
+    responses: { 200: { description: 'A page of locked accounts', schema: lockedAccountPage } },
+    requestExample: { query: { locked: 'true', limit: '20' }, auth: 'support', status: 200 },
+  },
+  {
+    method: 'get',
+    path: '/v1/logins/suspicious',
+    summary: 'Suspicious and unusual logins across accounts, newest decision first (support only)',
+    description:
+      '`since` (ISO time, default 7 days ago) bounds the decision time; keep it when passing `nextCursor` back as `cursor`. Each item has the verdict, risk, signals, actions and the player’s answer. Each read is audited (`support_list_read`, in the trail of the account id `*`).',
+    security: 'bearer',
+    roles: ['support'],
+    query: alertsQuery,
+    responses: { 200: { description: 'A page of alerts', schema: alertPage } },
+    requestExample: { query: { since: '2026-12-01T00:00:00Z', limit: '20' }, auth: 'support', status: 200 },
+  },
   ...oneTimeLinkRoutes('/v1/unlock/{token}', {
     page: "The one-time unlock link's confirmation page (reads only)",
     use: 'Use the one-time unlock link',
@@ -179,7 +206,7 @@ export const accountGuardOpenApi = () =>
       title: 'account-guard',
       version: '1.0.0',
       description:
-        'Protection settings, lock status, support unlocks, the audit trail and the one-time links.',
+        'Protection settings, lock status, support unlocks and lists, the audit trail and the one-time links.',
     },
     ACCOUNT_GUARD_ROUTES,
   );
