@@ -164,7 +164,10 @@ export function loadAccountGuardConfig(source: NodeJS.ProcessEnv): AppConfig {
   assertGroup(config, ['SMTP_URL', 'MAIL_FROM']);
   assertGroup(config, ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM']);
   if (config.FEEDBACK_TRAVEL_PASS_DAYS > config.TRAVEL_PASS_MAX_DAYS) {
-    throw new ConfigError('FEEDBACK_TRAVEL_PASS_DAYS', 'is invalid: must not be larger than TRAVEL_PASS_MAX_DAYS');
+    throw new ConfigError(
+      'FEEDBACK_TRAVEL_PASS_DAYS',
+      'is invalid: must not be larger than TRAVEL_PASS_MAX_DAYS',
+    );
   }
   if (config.NOTIFY_RETRY_MAX_MS < config.NOTIFY_RETRY_MS) {
     throw new ConfigError('NOTIFY_RETRY_MAX_MS', 'is invalid: must not be smaller than NOTIFY_RETRY_MS');

@@ -20,6 +20,7 @@ import { LOGIN_REPORTED_QUEUE, loginReportedConsumer } from './entry-points/logi
 import { registerContactRoutes } from './entry-points/contacts.http';
 import { registerSupportRoutes } from './entry-points/support.http';
 import { registerUnlockRoutes } from './entry-points/unlock.http';
+import { FEEDBACK_STATUSES, registerFeedbackRoutes } from './entry-points/feedback.http';
 import { accountGuardOpenApi } from './entry-points/openapi';
 
 /**
@@ -90,10 +91,11 @@ export async function start(
         routes: (app) => {
           registerAccountRoutes(app, ctx, verify);
           registerUnlockRoutes(app, ctx);
+          registerFeedbackRoutes(app, ctx, verify);
           registerContactRoutes(app, ctx);
           registerSupportRoutes(app, ctx, verify);
         },
-        domainStatuses: DOMAIN_STATUSES,
+        domainStatuses: { ...DOMAIN_STATUSES, ...FEEDBACK_STATUSES },
         openapi: accountGuardOpenApi,
         readiness: [{ name: 'database', check: () => pingDb(deps.db) }],
         info: () => ({ channels: ctx.channelsEnabled }),

@@ -40,6 +40,12 @@ export function createAppMetrics(registry: Registry, db: Db) {
       labelNames: ['by'] as const,
       registers: [registry],
     }),
+    feedbackAnswers: new Counter({
+      name: 'account_guard_feedback_answers_total',
+      help: 'Answers to "was this you?" (SPEC §8), by answer (me, not_me), route (link, api) and outcome (recorded, repeated)',
+      labelNames: ['answer', 'route', 'outcome'] as const,
+      registers: [registry],
+    }),
     pending: new Gauge({
       name: 'account_guard_pending_actions',
       help: 'Actions (notifications and commands) waiting to be carried out',

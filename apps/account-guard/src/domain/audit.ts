@@ -1,7 +1,7 @@
 import type { Action } from './actions';
 import type { NoticeKind, PlannedAction } from './policy';
 import { Lowering, PendingContacts, auditView, maskEmail, maskPhone } from './settings';
-import type { AccountLock, Actor, Channel, LoginFacts, ProtectionSettings } from './types';
+import type { AccountLock, Actor, Channel, LoginFacts, ProtectionSettings, TravelPass } from './types';
 
 export type AuditAction =
   | 'policy_changed'
@@ -16,7 +16,10 @@ export type AuditAction =
   | 'login_blocked'
   | 'notification_sent'
   | 'notification_skipped'
-  | 'notification_failed';
+  | 'notification_failed'
+  | 'feedback'
+  | 'feedback_refused'
+  | 'travel_pass_added';
 
 /** The details key naming the origin of a notice that follows no login. */
 const originKey = { settings_change: 'changeId', contact: 'verificationId' } as const;
@@ -248,5 +251,57 @@ export function contactVerificationRefusedEntry(
     actor: 'player',
     reason: code,
     details: { contact: token.contact },
+  };
+}
+
+/**
+ * A player's (or support's) answer to "was this you?" (SPEC §8), with what it did: `result` is
+ * what a repeat of the same answer returns.
+ */
+export function feedbackEntry(
+  login: { accountId: string; loginId: string },
+  by: Actor,
+  result: { answer: string; effects: Record<string, unknown> } & Record<string, unknown>,
+  details: Record<string, unknown>,
+): NewAuditEntry {
+  return {
+    accountId: login.accountId,
+    action: 'feedback',
+    actor: by,
+    reason: result.answer,
+    loginId: login.loginId,
+    details: { answer: result.answer, by, loginId: login.loginId, result, ...details },
+  };
+}
+
+/** A one-time answer link refused (used, expired, or "me" after "not me"). */
+export function feedbackRefusedEntry(
+  token: { accountId: string; loginId: string },
+  code: string,
+): NewAuditEntry {
+  return {
+    accountId: token.accountId,
+    action: 'feedback_refused',
+    actor: 'player',
+    reason: code,
+    loginId: token.loginId,
+    details: {},
+  };
+}
+
+/** A travel pass "it was me" granted or extended, and the passes it replaced or pushed out. */
+export function travelPassAddedEntry(
+  accountId: string,
+  by: Actor,
+  loginId: string,
+  change: { pass: TravelPass; replaced: TravelPass[]; dropped: TravelPass[] },
+): NewAuditEntry {
+  return {
+    accountId,
+    action: 'travel_pass_added',
+    actor: by,
+    reason: 'it was me',
+    loginId,
+    details: { ...change.pass, replaced: change.replaced, dropped: change.dropped },
   };
 }

@@ -10,6 +10,8 @@ import { z } from 'zod';
 import { accountParams, auditQuery, protectionBody, supportUnlockBody, tokenParams } from './request-schemas';
 import { alertPage, lockedAccountPage } from '@account-security/shared/contracts';
 import { alertsQuery, lockedAccountsQuery } from './support.http';
+import { feedbackRequest, feedbackResult } from '@account-security/shared/contracts';
+import { loginFeedbackParams } from './feedback.http';
 
 /** What the routes answer beyond the contracts' views (account.http.ts, unlock.http.ts, contacts.http.ts). */
 export const supportUnlockResult = z.object({
@@ -159,6 +161,62 @@ export const ACCOUNT_GUARD_ROUTES: RouteDoc[] = [
     use: 'Use the verification link: the pending email/phone replaces the old one',
     done: { description: 'Verified', schema: contactVerified },
   }),
+  // SPEC §8: the player's answers (feedback.http.ts).
+  {
+    method: 'get',
+    path: '/v1/feedback/{token}',
+    summary: "The one-time answer link's page: “Yes, it was me” / “No, secure my account” (reads only)",
+    security: 'none',
+    params: tokenParams,
+    responses: {
+      200: { description: `${PAGE}, its two buttons POST the answer back`, content: 'html' },
+      ...htmlOnly(linkRefusals),
+    },
+    requestExample: { params: { token: BAD_TOKEN }, status: 404 },
+  },
+  {
+    method: 'post',
+    path: '/v1/feedback/{token}',
+    summary: 'Answer "was this you?" with the one-time link of a login notice',
+    description:
+      'Single use. A browser form post (Accept: text/html, form-encoded `answer`) gets a page; API clients get JSON. "me" after "not me" is refused with 409 FEEDBACK.ALREADY_NOT_ME.',
+    security: 'none',
+    params: tokenParams,
+    body: feedbackRequest,
+    moreBodies: { 'application/x-www-form-urlencoded': feedbackRequest },
+    responses: {
+      200: { description: 'The answer and what it did', schema: feedbackResult, content: 'both' },
+      ...linkRefusals,
+    },
+    requestExample: {
+      params: { token: BAD_TOKEN },
+      body: { answer: 'not_me' },
+      headers: { Accept: 'application/json' },
+      status: 404,
+    },
+  },
+  {
+    method: 'post',
+    path: '/v1/accounts/{accountId}/logins/{loginEventId}/feedback',
+    summary: 'Answer "was this you?" for one login (the player or support)',
+    description:
+      'Not a settings change (no recent sign-in needed). "me" from a player token only when the token was issued before the login (else 403 FEEDBACK.TOKEN_TOO_NEW). The same answer again changes nothing and returns the first result with `repeated: true`; "not_me" after "me" is carried out; "me" after "not_me" is 409 FEEDBACK.ALREADY_NOT_ME.',
+    security: 'bearer',
+    roles: ['support'],
+    params: loginFeedbackParams,
+    body: feedbackRequest,
+    responses: {
+      200: { description: 'The answer and what it did', schema: feedbackResult },
+      404: { description: 'FEEDBACK.LOGIN_NOT_FOUND: no such login on this account' },
+      409: { description: 'FEEDBACK.ALREADY_NOT_ME: "me" after "not me"' },
+    },
+    requestExample: {
+      params: { accountId: 'acc-openapi', loginEventId: 'login-openapi-unknown' },
+      body: { answer: 'not_me' },
+      auth: 'player',
+      status: 404,
+    },
+  },
 ];
 
 /** A one-time link: GET shows a confirmation page (reading only), its button POSTs the answer. */

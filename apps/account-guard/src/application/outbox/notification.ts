@@ -1,5 +1,6 @@
 import { followUpId } from '@account-security/shared';
 import { insertTokenForPendingContact } from '../../data-access/contact-token.repository';
+import { insertFeedbackToken } from '../../data-access/feedback.repository';
 import { insertTokenForActiveLock } from '../../data-access/unlock-token.repository';
 import type { Action, Delivery } from '../../domain/actions';
 import {
@@ -12,6 +13,7 @@ import {
   renderVerifySms,
 } from '../../domain/templates';
 import { contactVerifyUrl } from '../../domain/contact-token';
+import { feedbackUrl } from '../../domain/feedback';
 import { hashUnlockToken, newUnlockToken, unlockUrl } from '../../domain/unlock-token';
 import type { Delivered, OutgoingEmail } from '../../ports/notifications';
 import type { AppContext } from '../context';
@@ -48,7 +50,8 @@ export async function sendNotification(
 }
 
 /**
- * A lock notice gets a fresh one-time token at each delivery attempt: only its hash is stored,
+ * A lock notice gets a fresh one-time token at each delivery attempt (every login notice a fresh
+ * answer link too): only its hash is stored,
  * so the raw token exists just in the message. Tokens from failed attempts simply expire. A
  * verification link likewise, valid only while its address is still the pending one; undefined
  * when it no longer is (there is nothing left to confirm, so nothing is sent).
@@ -78,7 +81,9 @@ export async function withOneTimeLink(
       },
     };
   }
-  if (notice.kind !== 'lock' || !delivery.lockId) return notice;
+  if (notice.kind === 'settings_changed') return notice;
+  const answer = action.origin === 'login' ? await answerLink(ctx, action) : null;
+  if (notice.kind !== 'lock' || !delivery.lockId) return { ...notice, answer };
   const token = newUnlockToken();
   const stored = await insertTokenForActiveLock(ctx.db, {
     tokenHash: hashUnlockToken(token),
@@ -87,9 +92,26 @@ export async function withOneTimeLink(
     actionId: action.id,
     ttlMinutes: ctx.config.UNLOCK_TOKEN_TTL_MINUTES,
   });
-  if (!stored) return { ...notice, lockEnded: true };
+  if (!stored) return { ...notice, lockEnded: true, answer };
   return {
     ...notice,
     unlock: { url: unlockUrl(ctx.config.PUBLIC_URL, token), expiresAt: stored.expiresAt.toISOString() },
+    answer,
   };
+}
+
+/**
+ * SPEC §8: every login notice by email/SMS carries a one-time "was this you?" link, minted fresh
+ * at each delivery attempt like the unlock link (only its hash is stored).
+ */
+async function answerLink(ctx: AppContext, action: Action): Promise<{ url: string; expiresAt: string }> {
+  const token = newUnlockToken();
+  const stored = await insertFeedbackToken(ctx.db, {
+    tokenHash: hashUnlockToken(token),
+    loginId: action.loginId,
+    accountId: action.accountId,
+    actionId: action.id,
+    ttlMinutes: ctx.config.UNLOCK_TOKEN_TTL_MINUTES,
+  });
+  return { url: feedbackUrl(ctx.config.PUBLIC_URL, token), expiresAt: stored.expiresAt.toISOString() };
 }

@@ -3,6 +3,7 @@ import type { Block, Catalog, Formatted, NoticeFacts, UnlockPageView } from './c
 import { en } from './en';
 import { countryName, escapeHtml, formatTime, maskIp } from './format';
 import { ko } from './ko';
+import { AnswerLink, answerBlocks, answerSms } from './feedback';
 import type {
   ChangeNoticeFacts,
   ContactPageView,
@@ -13,6 +14,8 @@ import { protectionEn } from './protection-en';
 import { protectionKo } from './protection-ko';
 
 export type { NoticeFacts, UnlockPageState, UnlockPageView } from './catalog';
+export type { AnswerLink, FeedbackPageState, FeedbackPageView } from './feedback';
+export { renderFeedbackPage, sessionsRevokeMessage } from './feedback';
 export type {
   ChangeNoticeFacts,
   ContactPageState,
@@ -21,7 +24,7 @@ export type {
 } from './protection-catalog';
 
 /** Every notice the outbox renders: a login's, a settings change's, a verification link. */
-export type AnyNotice = NoticeFacts | ChangeNoticeFacts | VerifyNoticeFacts;
+export type AnyNotice = (NoticeFacts & AnswerLink) | ChangeNoticeFacts | VerifyNoticeFacts;
 export { countryName, formatTime, isKnownCountry, maskIp } from './format';
 
 const catalogs: Record<Locale, Catalog> = { en, ko };
@@ -60,7 +63,7 @@ ${body}
   return { subject, text, html };
 }
 
-export function renderEmail(f: NoticeFacts, locale: Locale): RenderedEmail {
+export function renderEmail(f: NoticeFacts & AnswerLink, locale: Locale): RenderedEmail {
   const c = catalogs[locale];
   const x = format(f, locale);
   const blocks: Block[] = [
@@ -68,6 +71,7 @@ export function renderEmail(f: NoticeFacts, locale: Locale): RenderedEmail {
     c.what(f, x),
     c.done(f),
     ...c.advice(f, x),
+    ...answerBlocks(f, locale),
     c.settings(f),
     c.signature,
   ];
@@ -125,8 +129,8 @@ export function renderVerifySms(f: VerifyNoticeFacts, locale: Locale): string {
   return protection[locale].verify.sms(f, f.verify ? formatTime(f.verify.expiresAt, locale) : null);
 }
 
-export function renderSms(f: NoticeFacts, locale: Locale): string {
-  return catalogs[locale].sms(f, format(f, locale));
+export function renderSms(f: NoticeFacts & AnswerLink, locale: Locale): string {
+  return catalogs[locale].sms(f, format(f, locale)) + answerSms(f, locale);
 }
 
 /** The in-game message never carries the unlock link: it reaches whoever holds the session, maybe the intruder. */

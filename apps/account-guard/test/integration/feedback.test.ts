@@ -1,0 +1,459 @@
+import { deviceKey } from '../../src/domain/known';
+import type { Policy } from '../../src/domain/types';
+import { accountIdFor, loginRecorded } from '../support/events';
+import { Harness, SUPPORT, agedToken, phoneFor, playerToken } from '../support/harness';
+import { unlockTokenIn } from '../support/smtp';
+
+const emailOf = (acc: string) => `${acc}@players.example.test`;
+const answerTokenIn = (text: string) => /\/v1\/feedback\/([A-Za-z0-9_-]{43})/.exec(text)?.[1];
+let ipSeq = 10;
+/** Each test speaks from its own client address, so the limiter of one never trips another. */
+const nextIp = () => `198.51.100.${ipSeq++}`;
+const BROWSER = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
+
+describe("the player's answers to a login notice (SPEC §8)", () => {
+  let h: Harness;
+
+  beforeAll(async () => {
+    h = await Harness.start('ag-feedback', { env: { UNLOCK_RATE_LIMIT: '5' } });
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  /**
+   * A suspicious login (JP, home KR) from a device and a network, the player told about it by
+   * email and SMS.
+   */
+  async function noticed(acc: string, policy: Policy = 'notify', more: { time?: string } = {}) {
+    await h.protect(acc, policy);
+    const before = { mails: h.smtp!.to(emailOf(acc)).length, sms: h.twilio.to(phoneFor(acc)).length };
+    const login = loginRecorded({
+      accountId: acc,
+      country: 'JP',
+      ip: '203.0.113.45',
+      deviceId: `device-of-${acc}`,
+      geo: { asn: 64500 },
+      ...more,
+    });
+    await h.publish(login);
+    const loginId = login.correlationid!;
+    await h.assessed(loginId);
+    const mails = await h.smtp!.waitFor(emailOf(acc), before.mails + 1);
+    const sms = await h.twilio.waitFor(phoneFor(acc), before.sms + 1);
+    const mail = mails[mails.length - 1]!;
+    const smsBody = sms[sms.length - 1]!.form.Body!;
+    return {
+      loginId,
+      mail,
+      smsBody,
+      emailToken: answerTokenIn(mail.text)!,
+      smsToken: answerTokenIn(smsBody)!,
+    };
+  }
+
+  const answerApi = (acc: string, loginId: string, token: string, body: unknown) =>
+    h.http
+      .post(`/v1/accounts/${acc}/logins/${loginId}/feedback`)
+      .set('Authorization', `Bearer ${token}`)
+      .send(body as object);
+
+  const answerLink = (token: string, answer: string, ip = nextIp()) =>
+    h.http
+      .post(`/v1/feedback/${token}`)
+      .set('Accept', 'application/json')
+      .set('X-Forwarded-For', ip)
+      .send({ answer });
+
+  const status = async (acc: string) =>
+    (await h.http.get(`/v1/accounts/${acc}/status`).set('Authorization', `Bearer ${SUPPORT}`)).body;
+  const settingsOf = async (acc: string) =>
+    (await h.http.get(`/v1/accounts/${acc}/protection`).set('Authorization', `Bearer ${SUPPORT}`)).body;
+
+  /** Everything an answer could have written, to compare before and after a repeat. */
+  async function footprint(acc: string) {
+    const [outbox, feedback, known, devices] = await Promise.all([
+      h.db.db
+        .selectFrom('event_outbox')
+        .select('id')
+        .where('event', '@>', JSON.stringify({ subject: acc }) as never)
+        .execute(),
+      h.db.db.selectFrom('login_feedback').selectAll().where('account_id', '=', acc).execute(),
+      h.db.db.selectFrom('known_network').selectAll().where('account_id', '=', acc).execute(),
+      h.db.db.selectFrom('known_device').selectAll().where('account_id', '=', acc).execute(),
+    ]);
+    return {
+      audit: (await h.audit(acc)).length,
+      outbox: outbox.length,
+      feedback: feedback.map((f) => `${f.answer}/${f.answered_by}`),
+      known: known.length + devices.length,
+      reported: h.about('login.reported', acc).length,
+      locked: h.about('account.locked', acc).length,
+      unlocked: h.about('account.unlocked', acc).length,
+      revoke: h.about('account.sessions-revoke', acc).length,
+      reset: h.about('account.password-reset', acc).length,
+      passes: (await settingsOf(acc)).travelPasses,
+    };
+  }
+
+  test('when a suspicious login is told by email and SMS, then each carries its own one-time answer link in the words of the notice', async () => {
+    const acc = accountIdFor('links');
+    const { mail, smsBody, emailToken, smsToken } = await noticed(acc);
+    expect(mail.text).toContain('Was this you? Answer with this one-time link');
+    expect(mail.text).toContain(`http://guard.example.test/v1/feedback/${emailToken}`);
+    expect(smsBody).toContain(`Was this you? Answer`);
+    expect(smsBody).toContain(`/v1/feedback/${smsToken}`);
+    expect(emailToken).not.toBe(smsToken);
+    // Only hashes are stored.
+    const rows = await h.db.db
+      .selectFrom('feedback_token')
+      .selectAll()
+      .where('account_id', '=', acc)
+      .execute();
+    expect(rows).toHaveLength(2);
+    for (const r of rows) {
+      expect([emailToken, smsToken]).not.toContain(r.token_hash);
+      expect(r.action_id).not.toBeNull();
+    }
+  });
+
+  test('when the player opens the emailed link, then a page with both buttons is shown and nothing happens; pressing "it was me" records it', async () => {
+    const acc = accountIdFor('page-me');
+    const { loginId, emailToken } = await noticed(acc);
+    const ip = nextIp();
+    const before = await footprint(acc);
+    for (let i = 0; i < 2; i++) {
+      const page = await h.http.get(`/v1/feedback/${emailToken}`).set('X-Forwarded-For', ip);
+      expect(page.status).toBe(200);
+      expect(page.headers['cache-control']).toBe('no-store');
+      expect(page.text).toContain('<form method="post">');
+      expect(page.text).toContain('<button type="submit" name="answer" value="me">Yes, it was me</button>');
+      expect(page.text).toContain('value="not_me">No, secure my account</button>');
+      expect(page.text).toContain('Japan (JP)');
+      expect(page.text).not.toContain(emailToken);
+    }
+    expect(await footprint(acc)).toEqual(before);
+
+    const res = await h.http
+      .post(`/v1/feedback/${emailToken}`)
+      .set('Accept', BROWSER)
+      .set('Content-Type', 'application/x-www-form-urlencoded')
+      .set('X-Forwarded-For', ip)
+      .send('answer=me');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/text\/html/);
+    expect(res.text).toContain('Thank you for confirming');
+
+    const [reported] = await h.waitAbout('login.reported', acc);
+    expect(reported!.exchange).toBe('account-security.events');
+    expect(reported!.body.correlationid).toBe(loginId);
+    expect(reported!.body.data).toEqual({
+      accountId: acc,
+      loginEventId: loginId,
+      ip: '203.0.113.45',
+      answer: 'me',
+      at: expect.any(String),
+      by: 'player',
+      country: 'JP',
+    });
+    const devices = await h.db.db
+      .selectFrom('known_device')
+      .selectAll()
+      .where('account_id', '=', acc)
+      .execute();
+    expect(devices).toEqual([
+      expect.objectContaining({ device_key: deviceKey(`device-of-${acc}`), login_id: loginId }),
+    ]);
+    const networks = await h.db.db
+      .selectFrom('known_network')
+      .selectAll()
+      .where('account_id', '=', acc)
+      .execute();
+    expect(networks).toEqual([expect.objectContaining({ asn: 64500, login_id: loginId })]);
+
+    // The link is spent: a second use is refused as used, as a page and as JSON.
+    const again = await h.http.get(`/v1/feedback/${emailToken}`).set('X-Forwarded-For', ip);
+    expect(again.status).toBe(409);
+    expect(again.text).toContain('already been used');
+    const json = await answerLink(emailToken, 'me', ip);
+    expect(json.status).toBe(409);
+    expect(json.body.error.code).toBe('FEEDBACK.TOKEN_USED');
+  });
+
+  test('when the player answers "it was me", then the country gets a travel pass and the next login from there is not suspicious', async () => {
+    const acc = accountIdFor('pass');
+    const { loginId, smsToken } = await noticed(acc);
+    const res = await answerLink(smsToken, 'me');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      accountId: acc,
+      loginEventId: loginId,
+      answer: 'me',
+      by: 'player',
+      repeated: false,
+      effects: {
+        unlocked: false,
+        locked: false,
+        knownDevice: true,
+        knownNetwork: true,
+        sessionsRevoked: false,
+      },
+    });
+    const pass = res.body.effects.travelPass;
+    expect(pass.country).toBe('JP');
+    const days = (Date.parse(pass.until) - Date.parse(pass.from)) / 86_400_000;
+    expect(days).toBeCloseTo(30, 3);
+    expect((await settingsOf(acc)).travelPasses).toEqual([pass]);
+    const audit = await h.audit(acc);
+    expect(audit.find((a) => a.action === 'travel_pass_added')).toMatchObject({
+      actor: 'player',
+      login_id: loginId,
+      details: expect.objectContaining({ country: 'JP', from: pass.from, until: pass.until }),
+    });
+    expect(audit.find((a) => a.action === 'feedback')).toMatchObject({
+      actor: 'player',
+      reason: 'me',
+      login_id: loginId,
+      details: expect.objectContaining({ answer: 'me', by: 'player', loginId }),
+    });
+
+    const next = loginRecorded({ accountId: acc, country: 'JP' });
+    await h.publish(next);
+    const assessed = (await h.assessed(next.correlationid!)).data;
+    expect(assessed.verdict).not.toBe('suspicious');
+    expect(assessed.reasons).not.toContain('foreign_country');
+    expect(assessed.signals).toEqual(
+      expect.arrayContaining([expect.objectContaining({ code: 'travel_pass', level: 'info' })]),
+    );
+  });
+
+  test('when the player answers "it was me" on the login that locked the account, then the lock ends by the player', async () => {
+    const acc = accountIdFor('lock-me');
+    const { loginId, mail, emailToken } = await noticed(acc, 'lock');
+    expect(unlockTokenIn(mail.text)).toBeDefined();
+    expect((await status(acc)).locked).toBe(true);
+
+    const res = await answerLink(emailToken, 'me');
+    expect(res.status).toBe(200);
+    expect(res.body.effects.unlocked).toBe(true);
+    expect((await status(acc)).locked).toBe(false);
+    const [unlocked] = await h.waitAbout('account.unlocked', acc);
+    expect(unlocked!.body.data).toMatchObject({ accountId: acc, by: 'player' });
+    expect(unlocked!.body.correlationid).toBe(loginId);
+    expect((await h.audit(acc)).find((a) => a.action === 'account_unlocked')).toMatchObject({
+      actor: 'player',
+      login_id: loginId,
+    });
+    // The unlock link of that lock is of no use any more.
+    const unlock = await h.http
+      .post(`/v1/unlock/${unlockTokenIn(mail.text)}`)
+      .set('Accept', 'application/json')
+      .set('X-Forwarded-For', nextIp());
+    expect(unlock.status).toBe(409);
+  });
+
+  test('when the player answers "not me", then the account is locked, every session ended, a new password required and the login reported', async () => {
+    const acc = accountIdFor('not-me');
+    const { loginId, emailToken } = await noticed(acc);
+    const res = await answerLink(emailToken, 'not_me');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      answer: 'not_me',
+      by: 'player',
+      repeated: false,
+      effects: {
+        locked: true,
+        sessionsRevoked: true,
+        passwordReset: true,
+        unlocked: false,
+        travelPass: null,
+      },
+    });
+    expect(await status(acc)).toMatchObject({ locked: true, reason: 'reported by the player: not me' });
+
+    const [locked] = await h.waitAbout('account.locked', acc);
+    expect(locked!.body.data).toEqual({
+      accountId: acc,
+      reason: 'reported by the player: not me',
+      by: 'player',
+      at: res.body.at,
+    });
+    expect(locked!.body.correlationid).toBe(loginId);
+    const [revoke] = await h.waitAbout('account.sessions-revoke', acc);
+    expect(revoke!.exchange).toBe('game.commands');
+    expect(revoke!.body.data).toEqual({
+      accountId: acc,
+      reason: 'login_reported',
+      message: expect.stringContaining('new password'),
+    });
+    const [reset] = await h.waitAbout('account.password-reset', acc);
+    expect(reset!.exchange).toBe('game.commands');
+    expect(reset!.body.data).toEqual({ accountId: acc, reason: 'login_reported' });
+    const [reported] = await h.waitAbout('login.reported', acc);
+    expect(reported!.body.data).toMatchObject({
+      loginEventId: loginId,
+      answer: 'not_me',
+      ip: '203.0.113.45',
+      by: 'player',
+    });
+
+    const actions = (await h.audit(acc))
+      .filter((a) => a.login_id === loginId)
+      .map((a) => `${a.action}/${a.actor}`);
+    expect(actions).toEqual(expect.arrayContaining(['account_locked/player', 'feedback/player']));
+
+    // "It was me" now is refused (only support can unlock), and changes nothing.
+    const before = await footprint(acc);
+    const me = await answerApi(acc, loginId, SUPPORT, { answer: 'me' });
+    expect(me.status).toBe(409);
+    expect(me.body.error.code).toBe('FEEDBACK.ALREADY_NOT_ME');
+    expect({ ...(await footprint(acc)), audit: 0 }).toEqual({ ...before, audit: 0 });
+  });
+
+  test('when the same answer is given twice, then the second has no effect and returns the first result, repeated', async () => {
+    const acc = accountIdFor('twice');
+    const { loginId } = await noticed(acc);
+    const token = agedToken(acc, 3600);
+    const first = await answerApi(acc, loginId, token, { answer: 'not_me' });
+    expect(first.status).toBe(200);
+    await h.waitAbout('account.password-reset', acc);
+    await h.waitAbout('login.reported', acc);
+    await h.waitAbout('account.locked', acc);
+    const before = await footprint(acc);
+
+    const second = await answerApi(acc, loginId, token, { answer: 'not_me' });
+    expect(second.status).toBe(200);
+    expect(second.body).toEqual({ ...first.body, repeated: true });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await footprint(acc)).toEqual(before);
+    expect(before).toMatchObject({ outbox: 4, reported: 1, locked: 1, revoke: 1, reset: 1 });
+  });
+
+  test('when "it was me" is given twice, then the travel pass, known device and events are not repeated', async () => {
+    const acc = accountIdFor('twice-me');
+    const { loginId } = await noticed(acc);
+    const first = await answerApi(acc, loginId, agedToken(acc, 3600), { answer: 'me' });
+    expect(first.status).toBe(200);
+    await h.waitAbout('login.reported', acc);
+    const before = await footprint(acc);
+    const second = await answerApi(acc, loginId, SUPPORT, { answer: 'me' });
+    expect(second.body).toEqual({ ...first.body, repeated: true });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await footprint(acc)).toEqual(before);
+
+    // "Not me" after "me" is carried out: locked, and what "me" made known is forgotten.
+    const notMe = await answerApi(acc, loginId, agedToken(acc, 3600), { answer: 'not_me' });
+    expect(notMe.status).toBe(200);
+    expect(notMe.body.effects).toMatchObject({ locked: true, sessionsRevoked: true });
+    await h.waitAbout('login.reported', acc, 2);
+    const after = await footprint(acc);
+    expect(after.feedback).toEqual(['not_me/player']);
+    expect(after.known).toBe(0);
+    expect(h.about('login.reported', acc).map((m) => m.body.data.answer)).toEqual(['me', 'not_me']);
+  });
+
+  test('when a player token issued after the login says "it was me", then it is refused with 403; an older token may, "not me" always', async () => {
+    const acc = accountIdFor('iat');
+    const loginTime = new Date(Date.now() - 10 * 60_000).toISOString();
+    const { loginId } = await noticed(acc, 'notify', { time: loginTime });
+    const before = await footprint(acc);
+    const fresh = await answerApi(acc, loginId, playerToken(acc), { answer: 'me' });
+    expect(fresh.status).toBe(403);
+    expect(fresh.body.error.code).toBe('FEEDBACK.TOKEN_TOO_NEW');
+    expect(await footprint(acc)).toEqual(before);
+
+    const older = await answerApi(acc, loginId, agedToken(acc, 20 * 60), { answer: 'me' });
+    expect(older.status).toBe(200);
+    expect(older.body).toMatchObject({ answer: 'me', by: 'player', repeated: false });
+    const notMe = await answerApi(acc, loginId, playerToken(acc), { answer: 'not_me' });
+    expect(notMe.status).toBe(200);
+  });
+
+  test('when support answers, then the answer is recorded as support and "it was me" needs no old token', async () => {
+    const acc = accountIdFor('support');
+    const { loginId } = await noticed(acc, 'lock');
+    const res = await answerApi(acc, loginId, SUPPORT, { answer: 'me' });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ by: 'support:staff-7', effects: { unlocked: true } });
+    const row = await h.db.db
+      .selectFrom('login_feedback')
+      .selectAll()
+      .where('login_id', '=', loginId)
+      .executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ answer: 'me', answered_by: 'support:staff-7', account_id: acc });
+    const [unlocked] = await h.waitAbout('account.unlocked', acc);
+    expect(unlocked!.body.data.by).toBe('support:staff-7');
+    const [reported] = await h.waitAbout('login.reported', acc);
+    expect(reported!.body.data.by).toBe('support:staff-7');
+  });
+
+  test('when another account, an unknown login or a bad body is used, then 403, 404 and 400 naming the field', async () => {
+    const acc = accountIdFor('owner');
+    const other = accountIdFor('other');
+    const { loginId } = await noticed(acc);
+    const before = await footprint(acc);
+
+    const foreign = await answerApi(acc, loginId, agedToken(other, 3600), { answer: 'not_me' });
+    expect(foreign.status).toBe(403);
+    // The login exists, but not on the other account: not told apart from an unknown one.
+    const elsewhere = await answerApi(other, loginId, agedToken(other, 3600), { answer: 'not_me' });
+    expect(elsewhere.status).toBe(404);
+    const unknown = await answerApi(acc, 'no-such-login', agedToken(acc, 3600), { answer: 'not_me' });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.code).toBe('FEEDBACK.LOGIN_NOT_FOUND');
+    expect(elsewhere.body).toEqual(unknown.body);
+    const bad = await answerApi(acc, loginId, agedToken(acc, 3600), { answer: 'maybe' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/^body\.answer/);
+    const none = await h.http
+      .post(`/v1/accounts/${acc}/logins/${loginId}/feedback`)
+      .send({ answer: 'not_me' });
+    expect(none.status).toBe(401);
+    expect(await footprint(acc)).toEqual(before);
+  });
+
+  test('when unknown answer links are tried over and over, then the address is limited while a real link still works', async () => {
+    const acc = accountIdFor('limited');
+    const { emailToken } = await noticed(acc);
+    const ip = nextIp();
+    for (let i = 0; i < 5; i++) {
+      const r = await answerLink('B'.repeat(43), 'not_me', ip);
+      expect(r.status).toBe(404);
+    }
+    const limited = await answerLink('C'.repeat(43), 'not_me', ip);
+    expect(limited.status).toBe(429);
+    const page = await h.http.get(`/v1/feedback/${'D'.repeat(43)}`).set('X-Forwarded-For', ip);
+    expect(page.status).toBe(429);
+    expect(page.text).toContain('Too many attempts');
+    const real = await answerLink(emailToken, 'me', ip);
+    expect(real.status).toBe(200);
+  });
+
+  test('when the account reads Korean, then the link, the page and the session message are in Korean', async () => {
+    const acc = accountIdFor('ko');
+    await h.protect(acc, 'notify', { locale: 'ko' });
+    const before = h.smtp!.to(emailOf(acc)).length;
+    const login = loginRecorded({ accountId: acc, country: 'JP' });
+    await h.publish(login);
+    const mails = await h.smtp!.waitFor(emailOf(acc), before + 1);
+    const text = mails[mails.length - 1]!.text;
+    expect(text).toContain('본인이 맞으신가요?');
+    const token = answerTokenIn(text)!;
+    const page = await h.http.get(`/v1/feedback/${token}`).set('X-Forwarded-For', nextIp());
+    expect(page.text).toContain('<html lang="ko">');
+    expect(page.text).toContain('네, 제가 로그인했습니다');
+    expect((await answerLink(token, 'not_me')).status).toBe(200);
+    const [revoke] = await h.waitAbout('account.sessions-revoke', acc);
+    expect(revoke!.body.data.message).toContain('새 비밀번호');
+  });
+
+  test('when answers were given, then /metrics counts them by answer, route and outcome', async () => {
+    const text = await fetch(`http://127.0.0.1:${h.svc.adminPort}/metrics`).then((r) => r.text());
+    expect(text).toMatch(
+      /account_guard_feedback_answers_total\{answer="not_me",route="link",outcome="recorded"[^}]*\} [1-9]/,
+    );
+    expect(text).toMatch(
+      /account_guard_feedback_answers_total\{answer="me",route="api",outcome="repeated"[^}]*\} [1-9]/,
+    );
+  });
+});
