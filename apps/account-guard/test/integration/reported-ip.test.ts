@@ -6,6 +6,7 @@ import {
   LOGIN_REPORTED,
   createEvent,
   followUpId,
+  listDeadLetters,
 } from '@account-security/shared';
 import { barrier, inFlightAt, publishRaw, waitUntil } from '@account-security/shared/testing';
 import { setUpBrokerUsers, urlAs } from '@account-security/shared/testing/broker-users';
@@ -226,6 +227,24 @@ describe('account-guard counts "not me" answers against their IP (reported_ip) a
     }
     await reportsHandled();
     expect(await reportRow(staleIp)).toBeUndefined();
+  });
+
+  test('when a login.reported fails its schema, then it is dead-lettered with the reason, keeps nothing, and the reports after it flow on', async () => {
+    const ip = freshIp();
+    const bad = loginReported({
+      accountId: accountIdFor('bad'),
+      ip,
+      answer: 'not_me',
+      at: new Date().toISOString(),
+    });
+    await publishReport({ ...bad, data: { ...bad.data, answer: 'maybe' as FeedbackAnswer } });
+    await reportsHandled();
+    const dead = await listDeadLetters(h.vhost.url, LOGIN_REPORTED_QUEUE.name);
+    expect(dead.find((d) => d.messageId === bad.id)).toMatchObject({
+      reason: 'invalid_data',
+      error: expect.stringContaining('answer'),
+    });
+    expect(await reportRow(ip)).toBeUndefined();
   });
 
   test('when the player confirmed the device and the network ("it was me"), then new_device, new_network and hosting_network stay silent and confirmed_by_player says so', async () => {
