@@ -50,6 +50,8 @@ describe('support lists locked accounts and alerts across accounts (SPEC §9)', 
     await h.publish(fine);
     await h.assessed(fine.correlationid!);
     logins.trusted.push(fine.correlationid!);
+    // Every action carried out and recorded (the statuses the list shows are final).
+    await h.settled();
 
     // Two locks and two alerts at the very same microsecond (a tie only the id breaks), and an
     // alert decided ten days ago (outside the default week).
