@@ -27,6 +27,7 @@ async function main(): Promise<number> {
         cutoff: result.cutoff.toISOString(),
         droppedPartitions: result.droppedPartitions,
         deletedLogins: result.deletedLogins,
+        deletedOrphanOutcomes: result.deletedOrphanOutcomes,
       }) + '\n',
     );
     return 0;

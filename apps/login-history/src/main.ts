@@ -9,6 +9,8 @@ import {
   LOGIN_FAILED_GEO_RESOLVED_QUEUE,
   loginFailedGeoResolvedConsumer,
 } from './entry-points/login-failed-geo-resolved.consumer';
+import { LOGIN_ASSESSED_QUEUE, loginAssessedConsumer } from './entry-points/login-assessed.consumer';
+import { LOGIN_REPORTED_QUEUE, loginReportedConsumer } from './entry-points/login-reported.consumer';
 import { registerHistoryRoutes } from './entry-points/history.http';
 import { loginHistoryOpenApi } from './entry-points/openapi';
 import { startMaintenance } from './entry-points/maintenance.job';
@@ -18,7 +20,12 @@ export async function start(env: NodeJS.ProcessEnv, overrides: DepsOverrides = {
   return startService({
     name: SERVICE_NAME,
     config,
-    queues: [LOGIN_GEO_RESOLVED_QUEUE, LOGIN_FAILED_GEO_RESOLVED_QUEUE],
+    queues: [
+      LOGIN_GEO_RESOLVED_QUEUE,
+      LOGIN_FAILED_GEO_RESOLVED_QUEUE,
+      LOGIN_ASSESSED_QUEUE,
+      LOGIN_REPORTED_QUEUE,
+    ],
     setup: async ({ broker, logger }) => {
       const deps = await createDeps(config, { broker, logger }, overrides);
       const { db, publisher, clock } = deps;
@@ -32,6 +39,11 @@ export async function start(env: NodeJS.ProcessEnv, overrides: DepsOverrides = {
           intervalMs: config.HISTORY_PURGE_INTERVAL_MS,
         });
         const verify = tokenVerifierFor(config);
+        const batching = {
+          prefetch: config.PREFETCH,
+          batchSize: config.CONSUMER_BATCH_SIZE,
+          batchDelayMs: config.CONSUMER_BATCH_DELAY_MS,
+        };
         return {
           consumers: [
             loginGeoResolvedConsumer(
@@ -43,20 +55,11 @@ export async function start(env: NodeJS.ProcessEnv, overrides: DepsOverrides = {
                 deviceIdKey: config.DEVICE_ID_KEY,
                 failureWindowMinutes: config.FAILURE_WINDOW_MINUTES,
               },
-              {
-                prefetch: config.PREFETCH,
-                batchSize: config.CONSUMER_BATCH_SIZE,
-                batchDelayMs: config.CONSUMER_BATCH_DELAY_MS,
-              },
+              batching,
             ),
-            loginFailedGeoResolvedConsumer(
-              { db, logger, clock },
-              {
-                prefetch: config.PREFETCH,
-                batchSize: config.CONSUMER_BATCH_SIZE,
-                batchDelayMs: config.CONSUMER_BATCH_DELAY_MS,
-              },
-            ),
+            loginFailedGeoResolvedConsumer({ db, logger, clock }, batching),
+            loginAssessedConsumer({ db, logger, clock }, batching),
+            loginReportedConsumer({ db, logger, clock }, batching),
           ],
           routes: (app) => registerHistoryRoutes(app, { db, verify }),
           openapi: loginHistoryOpenApi,

@@ -2,6 +2,7 @@ import { Kysely, Transaction, sql } from 'kysely';
 import type { DB } from './tables';
 import type { MonthPartition } from '../domain/partitions';
 import { lockAccounts } from './locks.repository';
+import { deleteOutcomesOf } from './outcomes.repository';
 
 type Db = Kysely<DB>;
 
@@ -55,13 +56,15 @@ export async function dropPartition(db: Db, name: string, lockTimeoutMs: number)
 
 /**
  * Deletes up to `batchSize` logins older than the cutoff, oldest first, in one short
- * transaction (row locks only), with the summaries that no longer describe any retained login.
+ * transaction (row locks only), with their outcomes (SPEC §8) and the summaries that no longer
+ * describe any retained login.
  * Driven by the login ids' time index, so the partitioned table needs no index of its own for
  * this. Returns how many logins went.
  */
 export async function purgeBatch(db: Db, cutoff: Date, batchSize: number): Promise<number> {
   return db.transaction().execute(async (trx) => {
     const { rows } = await sql<{
+      login_id: string;
       account_id: string;
       logged_in_at: Date;
       record_id: string;
@@ -71,7 +74,7 @@ export async function purgeBatch(db: Db, cutoff: Date, batchSize: number): Promi
       where login_id in (
         select login_id from recorded_logins where logged_in_at < ${cutoff} order by logged_in_at limit ${batchSize}
       )
-      returning account_id, logged_in_at, record_id, country
+      returning login_id, account_id, logged_in_at, record_id, country
     `.execute(trx);
     if (rows.length === 0) return 0;
 
@@ -87,6 +90,11 @@ export async function purgeBatch(db: Db, cutoff: Date, batchSize: number): Promi
                                ${rows.map((r) => r.record_id)}::uuid[])
         )
     `.execute(trx);
+
+    await deleteOutcomesOf(
+      trx,
+      rows.map((r) => r.login_id),
+    );
 
     const accounts = [...new Set(rows.map((r) => r.account_id))];
     await lockAccounts(trx, accounts);

@@ -46,12 +46,16 @@ export async function startMaintenance(opts: {
         now: clock.now(),
         shouldStop: () => stopping,
       });
-      if (purged && (purged.deletedLogins > 0 || purged.droppedPartitions.length > 0)) {
+      if (
+        purged &&
+        (purged.deletedLogins > 0 || purged.droppedPartitions.length > 0 || purged.deletedOrphanOutcomes > 0)
+      ) {
         logger.info(
           {
             cutoff: purged.cutoff,
             droppedPartitions: purged.droppedPartitions,
             deletedLogins: purged.deletedLogins,
+            deletedOrphanOutcomes: purged.deletedOrphanOutcomes,
           },
           'expired logins purged',
         );

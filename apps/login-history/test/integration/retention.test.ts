@@ -10,6 +10,8 @@ import { recordIdOf } from '../../src/application/record-logins/prepare.step';
 import { recordLogins } from '../../src/application/record-logins/record.step';
 import { ensurePartitions, purgeExpiredLogins } from '../../src/application/retention/retention.service';
 import { monthPartition } from '../../src/domain/partitions';
+import { writeAnswers, writeAssessments } from '../../src/data-access/outcomes.repository';
+import type { AnswerEntry, AssessmentEntry } from '../../src/domain/outcomes';
 
 const exec = promisify(execFile);
 const REPO = path.resolve(__dirname, '../../../..');
@@ -155,6 +157,59 @@ describe('retention of the login history', () => {
     expect(await loginTimes()).toEqual(younger);
   });
 
+  test('when the purge runs, then the outcomes of purged logins go with them, outcomes of no recorded login go once their latest event is older than the retention, and the rest stay', async () => {
+    await ensurePartitions(database.db, { retentionDays: 365, now });
+    const old = entry('acc-outcome', ago(400 * DAY), 'KR');
+    const young = entry('acc-outcome', ago(10 * DAY), 'KR');
+    await recordLogins(database.db, [old, young]);
+    const assessment = (loginId: string, accountId: string, at: Date): AssessmentEntry => ({
+      eventId: randomUUID(),
+      loginId,
+      recordId: recordIdOf(loginId),
+      accountId,
+      at,
+      verdict: 'unusual',
+      risk: 40,
+      reasons: ['new_device'],
+      signals: [{ code: 'new_device', level: 'unusual', detail: {} }],
+      actions: [],
+    });
+    const answer = (loginId: string, accountId: string, at: Date): AnswerEntry => ({
+      eventId: randomUUID(),
+      loginId,
+      recordId: recordIdOf(loginId),
+      accountId,
+      answer: 'not_me',
+      at,
+    });
+    const orphanOld = randomUUID();
+    const orphanAnsweredLately = randomUUID();
+    const orphanYoung = randomUUID();
+    await writeAssessments(database.db, [
+      assessment(old.login.loginId, 'acc-outcome', old.login.loggedInAt),
+      assessment(young.login.loginId, 'acc-outcome', young.login.loggedInAt),
+      assessment(orphanOld, 'acc-outcome', ago(500 * DAY)),
+      assessment(orphanAnsweredLately, 'acc-outcome', ago(500 * DAY)),
+      assessment(orphanYoung, 'acc-outcome', ago(DAY)),
+    ]);
+    // The old login's outcome goes with it even though it was answered lately.
+    await writeAnswers(database.db, [
+      answer(old.login.loginId, 'acc-outcome', ago(DAY)),
+      answer(orphanAnsweredLately, 'acc-outcome', ago(DAY)),
+    ]);
+
+    const result = await purgeExpiredLogins(database.db, { retentionDays: 365, now, batchSize: 1 });
+    expect(result).toMatchObject({ deletedLogins: 1, deletedOrphanOutcomes: 1 });
+    const kept = await database.db.selectFrom('login_outcomes').select('login_id').execute();
+    expect(kept.map((r) => r.login_id).sort()).toEqual(
+      [young.login.loginId, orphanAnsweredLately, orphanYoung].sort(),
+    );
+    expect(await purgeExpiredLogins(database.db, { retentionDays: 365, now })).toMatchObject({
+      deletedLogins: 0,
+      deletedOrphanOutcomes: 0,
+    });
+  });
+
   test('when the purge script runs, then it purges with HISTORY_RETENTION_DAYS and reports what it did', async () => {
     await ensurePartitions(database.db, { retentionDays: 365, now });
     await recordLogins(database.db, [
@@ -169,7 +224,11 @@ describe('retention of the login history', () => {
         env: { ...process.env, LOGIN_HISTORY_DATABASE_URL: database.url, HISTORY_RETENTION_DAYS: '5' },
       },
     );
-    expect(JSON.parse(stdout)).toMatchObject({ retentionDays: 5, deletedLogins: 1 });
+    expect(JSON.parse(stdout)).toMatchObject({
+      retentionDays: 5,
+      deletedLogins: 1,
+      deletedOrphanOutcomes: 0,
+    });
     expect(await loginTimes()).toEqual([`acc-script@${ago(DAY).toISOString()}`]);
   });
 

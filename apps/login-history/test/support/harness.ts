@@ -2,9 +2,11 @@ import { randomUUID } from 'node:crypto';
 import {
   EVENTS_EXCHANGE,
   EventOf,
+  LOGIN_ASSESSED,
   LOGIN_FAILED_GEO_RESOLVED,
   LOGIN_GEO_RESOLVED,
   LOGIN_RECORDED,
+  LOGIN_REPORTED,
   RunningService,
   createEvent,
   followUpId,
@@ -95,6 +97,80 @@ export function geoResolved(opts: {
               ...(opts.asn !== undefined && { asn: opts.asn, network: 'other' as const }),
               ...(opts.location && { location: opts.location }),
             },
+    },
+  });
+}
+
+export type AssessedEvent = EventOf<typeof LOGIN_ASSESSED>;
+export type ReportedEvent = EventOf<typeof LOGIN_REPORTED>;
+
+/**
+ * A `login.assessed` as account-guard publishes it: a follow-up of the login (its id derived from
+ * the login id, `correlationid` the login id) stamped, by default, with the login's time.
+ */
+export function loginAssessed(opts: {
+  accountId: string;
+  loginId: string;
+  time: Date;
+  verdict?: AssessedEvent['data']['verdict'];
+  risk?: number;
+  reasons?: string[];
+  signals?: AssessedEvent['data']['signals'];
+  actions?: AssessedEvent['data']['actions'];
+  shadow?: boolean;
+  /** Another id than account-guard's own (a second, different assessment of the login). */
+  id?: string;
+}): AssessedEvent {
+  const verdict = opts.verdict ?? 'suspicious';
+  return createEvent({
+    type: LOGIN_ASSESSED,
+    source: 'account-guard',
+    subject: opts.accountId,
+    id: opts.id ?? followUpId(opts.loginId, LOGIN_ASSESSED),
+    correlationid: opts.loginId,
+    time: opts.time.toISOString(),
+    data: {
+      accountId: opts.accountId,
+      sessionId: `session-${opts.loginId}`,
+      loginEventId: opts.loginId,
+      verdict,
+      reasons: opts.reasons ?? (verdict === 'trusted' ? [] : ['foreign_country']),
+      policy: 'kick',
+      actions: opts.actions ?? [
+        { type: 'notify', channel: 'email', status: 'sent' },
+        { type: 'kick', status: 'done' },
+      ],
+      risk: opts.risk ?? 80,
+      signals: opts.signals ?? [
+        { code: 'foreign_country', level: 'suspicious', detail: { country: 'US', home: 'KR' } },
+      ],
+      ...(opts.shadow !== undefined && { shadow: opts.shadow }),
+    },
+  });
+}
+
+/** A `login.reported` as account-guard publishes it (its id derived from the login and the answer). */
+export function loginReported(opts: {
+  accountId: string;
+  loginId: string;
+  answer: 'me' | 'not_me';
+  at: Date;
+  ip?: string;
+}): ReportedEvent {
+  return createEvent({
+    type: LOGIN_REPORTED,
+    source: 'account-guard',
+    subject: opts.accountId,
+    id: followUpId(opts.loginId, LOGIN_REPORTED, opts.answer),
+    correlationid: opts.loginId,
+    time: opts.at.toISOString(),
+    data: {
+      accountId: opts.accountId,
+      loginEventId: opts.loginId,
+      ip: opts.ip ?? '203.0.113.7',
+      answer: opts.answer,
+      at: opts.at.toISOString(),
+      by: 'player',
     },
   });
 }

@@ -7,6 +7,7 @@ import {
   purgeBatch,
 } from '../../data-access/retention.repository';
 import { withMaintenanceLock } from '../../data-access/locks.repository';
+import { purgeOrphanOutcomes } from '../../data-access/outcomes.repository';
 import { expiredPartitions, partitionsToCover, retentionCutoff } from '../../domain/partitions';
 
 export interface RetentionOptions {
@@ -25,6 +26,11 @@ export interface PurgeResult {
   cutoff: Date;
   droppedPartitions: string[];
   deletedLogins: number;
+  /**
+   * Outcomes (SPEC §8) of logins not recorded, whose latest event is older than the cutoff.
+   * Those of purged logins go with them and are not counted here.
+   */
+  deletedOrphanOutcomes: number;
 }
 
 const DEFAULTS = { monthsAhead: 2, batchSize: 5000, lockTimeoutMs: 2000 };
@@ -52,7 +58,8 @@ export async function ensurePartitions(
 }
 
 /**
- * Retention: removes every login older than `retentionDays`, and nothing younger. Months wholly
+ * Retention: removes every login older than `retentionDays`, and nothing younger, with the
+ * logins' outcomes; and outcomes of no recorded login once their latest event is older. Months wholly
  * older than the cutoff are detached and dropped; the rest (the month the cutoff falls in, the
  * default partition) is deleted in small batches. Returns undefined when another process is
  * doing maintenance.
@@ -64,7 +71,7 @@ export async function purgeExpiredLogins(
   const cutoff = retentionCutoff(opts.now ?? new Date(), opts.retentionDays);
   const batchSize = opts.batchSize ?? DEFAULTS.batchSize;
   return withMaintenanceLock(db, async (conn) => {
-    const result: PurgeResult = { cutoff, droppedPartitions: [], deletedLogins: 0 };
+    const result: PurgeResult = { cutoff, droppedPartitions: [], deletedLogins: 0, deletedOrphanOutcomes: 0 };
     for (const p of expiredPartitions(await listPartitions(conn), cutoff)) {
       await dropPartition(conn, p.name, opts.lockTimeoutMs ?? DEFAULTS.lockTimeoutMs);
       result.droppedPartitions.push(p.name);
@@ -73,6 +80,12 @@ export async function purgeExpiredLogins(
       if (opts.shouldStop?.()) break;
       const n = await purgeBatch(conn, cutoff, batchSize);
       result.deletedLogins += n;
+      if (n < batchSize) break;
+    }
+    for (;;) {
+      if (opts.shouldStop?.()) break;
+      const n = await purgeOrphanOutcomes(conn, cutoff, batchSize);
+      result.deletedOrphanOutcomes += n;
       if (n < batchSize) break;
     }
     return result;

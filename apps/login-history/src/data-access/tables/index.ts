@@ -6,6 +6,7 @@ import type {
   IpFailuresTable,
 } from './features.table';
 import type { AccountLastLoginsTable } from './account-last-logins.table';
+import type { LoginOutcomesTable } from './login-outcomes.table';
 import type { LoginsTable } from './logins.table';
 import type { RecordedLoginsTable } from './recorded-logins.table';
 
@@ -19,4 +20,5 @@ export interface DB {
   global_features: GlobalFeaturesTable;
   ip_failures: IpFailuresTable;
   account_failure_minutes: AccountFailureMinutesTable;
+  login_outcomes: LoginOutcomesTable;
 }
