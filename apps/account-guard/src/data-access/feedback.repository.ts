@@ -121,7 +121,7 @@ export async function findStoredResult(
   accountId: string,
   loginId: string,
   answer: FeedbackAnswer,
-): Promise<FeedbackResult | undefined> {
+): Promise<{ result: FeedbackResult; details: Record<string, unknown> } | undefined> {
   const r = await db
     .selectFrom('audit_log')
     .select('details')
@@ -131,7 +131,8 @@ export async function findStoredResult(
     .where(sql<boolean>`details->>'answer' = ${answer}`)
     .orderBy('id', 'desc')
     .executeTakeFirst();
-  return (r?.details as { result?: FeedbackResult } | undefined)?.result;
+  const details = r?.details as ({ result?: FeedbackResult } & Record<string, unknown>) | undefined;
+  return details?.result && { result: details.result, details };
 }
 
 /** "It was me": the device becomes known; true when it is (now or already). */
@@ -176,4 +177,13 @@ export async function insertLock(trx: Trx, lock: NewLock): Promise<void> {
     .insertInto('account_lock')
     .values(lockValues([lock]))
     .execute();
+}
+
+/**
+ * "Not me" on a locked account: the unlock links already sent for its lock stop working (they
+ * read as expired), so only support can unlock it now.
+ */
+export async function expireUnlockTokensOf(trx: Trx, lockId: string): Promise<void> {
+  await sql`update unlock_token set expires_at = least(expires_at, now())
+     where lock_id = ${lockId}::uuid and used_at is null`.execute(trx);
 }

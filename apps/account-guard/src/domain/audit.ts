@@ -19,7 +19,8 @@ export type AuditAction =
   | 'notification_failed'
   | 'feedback'
   | 'feedback_refused'
-  | 'travel_pass_added';
+  | 'travel_pass_added'
+  | 'travel_pass_removed';
 
 /** The details key naming the origin of a notice that follows no login. */
 const originKey = { settings_change: 'changeId', contact: 'verificationId' } as const;
@@ -303,5 +304,22 @@ export function travelPassAddedEntry(
     reason: 'it was me',
     loginId,
     details: { ...change.pass, replaced: change.replaced, dropped: change.dropped },
+  };
+}
+
+/** "Not me" after "me": the travel pass that "me" granted is taken back. */
+export function travelPassRemovedEntry(
+  accountId: string,
+  by: Actor,
+  loginId: string,
+  pass: TravelPass,
+): NewAuditEntry {
+  return {
+    accountId,
+    action: 'travel_pass_removed',
+    actor: by,
+    reason: 'not me',
+    loginId,
+    details: { ...pass },
   };
 }

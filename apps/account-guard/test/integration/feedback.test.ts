@@ -1,3 +1,4 @@
+import { waitUntil } from '@account-security/shared/testing';
 import { deviceKey } from '../../src/domain/known';
 import type { Policy } from '../../src/domain/types';
 import { accountIdFor, loginRecorded } from '../support/events';
@@ -217,13 +218,22 @@ describe("the player's answers to a login notice (SPEC §8)", () => {
       details: expect.objectContaining({ answer: 'me', by: 'player', loginId }),
     });
 
-    const next = loginRecorded({ accountId: acc, country: 'JP' });
+    const next = loginRecorded({
+      accountId: acc,
+      country: 'JP',
+      deviceId: `device-of-${acc}`,
+      geo: { asn: 64500 },
+    });
     await h.publish(next);
     const assessed = (await h.assessed(next.correlationid!)).data;
     expect(assessed.verdict).not.toBe('suspicious');
     expect(assessed.reasons).not.toContain('foreign_country');
     expect(assessed.signals).toEqual(
-      expect.arrayContaining([expect.objectContaining({ code: 'travel_pass', level: 'info' })]),
+      expect.arrayContaining([
+        expect.objectContaining({ code: 'travel_pass', level: 'info' }),
+        // The device and network "it was me" made known (the other half of SPEC §8, in the signals).
+        expect.objectContaining({ code: 'confirmed_by_player', detail: { device: true, network: true } }),
+      ]),
     );
   });
 
@@ -297,6 +307,25 @@ describe("the player's answers to a login notice (SPEC §8)", () => {
       by: 'player',
     });
 
+    // login.reported makes the address count for reported_ip (SPEC §7), on any account.
+    await waitUntil(
+      async () =>
+        (await h.db.db
+          .selectFrom('reported_ip')
+          .select('ip')
+          .where('ip', '=', '203.0.113.45')
+          .executeTakeFirst()) !== undefined,
+      20000,
+      'the reported IP recorded',
+    );
+    const elsewhere = loginRecorded({
+      accountId: accountIdFor('same-ip'),
+      country: 'KR',
+      ip: '203.0.113.45',
+    });
+    await h.publish(elsewhere);
+    expect((await h.assessed(elsewhere.correlationid!)).data.reasons).toContain('reported_ip');
+
     const actions = (await h.audit(acc))
       .filter((a) => a.login_id === loginId)
       .map((a) => `${a.action}/${a.actor}`);
@@ -308,6 +337,27 @@ describe("the player's answers to a login notice (SPEC §8)", () => {
     expect(me.status).toBe(409);
     expect(me.body.error.code).toBe('FEEDBACK.ALREADY_NOT_ME');
     expect({ ...(await footprint(acc)), audit: 0 }).toEqual({ ...before, audit: 0 });
+  });
+
+  test('when "not me" answers the login that locked the account, then it stays locked under that lock and its unlock link stops working', async () => {
+    const acc = accountIdFor('lock-not-me');
+    const { loginId, mail, emailToken } = await noticed(acc, 'lock');
+    const lockedBefore = await status(acc);
+    const res = await answerLink(emailToken, 'not_me');
+    expect(res.status).toBe(200);
+    expect(res.body.effects).toMatchObject({ locked: true, sessionsRevoked: true, passwordReset: true });
+    expect(await status(acc)).toEqual(lockedBefore);
+    await h.waitAbout('account.password-reset', acc);
+    expect(h.about('account.locked', acc)).toHaveLength(1);
+    const unlock = await h.http
+      .post(`/v1/unlock/${unlockTokenIn(mail.text)}`)
+      .set('Accept', 'application/json')
+      .set('X-Forwarded-For', nextIp());
+    expect(unlock.status).toBe(410);
+    expect((await status(acc)).locked).toBe(true);
+    expect(
+      (await h.audit(acc)).filter((a) => a.action === 'feedback' && a.login_id === loginId),
+    ).toHaveLength(1);
   });
 
   test('when the same answer is given twice, then the second has no effect and returns the first result, repeated', async () => {
@@ -349,6 +399,13 @@ describe("the player's answers to a login notice (SPEC §8)", () => {
     const after = await footprint(acc);
     expect(after.feedback).toEqual(['not_me/player']);
     expect(after.known).toBe(0);
+    expect(before.passes).toEqual([first.body.effects.travelPass]);
+    expect(after.passes).toEqual([]);
+    expect((await h.audit(acc)).find((a) => a.action === 'travel_pass_removed')).toMatchObject({
+      actor: 'player',
+      login_id: loginId,
+      details: first.body.effects.travelPass,
+    });
     expect(h.about('login.reported', acc).map((m) => m.body.data.answer)).toEqual(['me', 'not_me']);
   });
 

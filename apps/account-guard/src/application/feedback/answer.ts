@@ -7,13 +7,14 @@ import {
   forgetKnownOf,
   insertKnownDevice,
   insertKnownNetwork,
+  expireUnlockTokensOf,
   insertLock,
   saveAnswer,
 } from '../../data-access/feedback.repository';
 import { findLock, lockAccount } from '../../data-access/lock.repository';
 import { insertOutboxEvent } from '../../data-access/outbox.repository';
-import { findSettings, upsertSettings } from '../../data-access/settings.repository';
-import { feedbackEntry, travelPassAddedEntry } from '../../domain/audit';
+import { StoredSettings, findSettings, upsertSettings } from '../../data-access/settings.repository';
+import { feedbackEntry, travelPassAddedEntry, travelPassRemovedEntry } from '../../domain/audit';
 import {
   AnsweredLogin,
   NOT_ME_LOCK_REASON,
@@ -28,7 +29,7 @@ import {
 } from '../../domain/feedback';
 import { NO_PENDING, defaultSettings } from '../../domain/settings';
 import { sessionsRevokeMessage } from '../../domain/templates';
-import type { AccountLock, Actor, ProtectionSettings } from '../../domain/types';
+import type { AccountLock, Actor, ProtectionSettings, TravelPass } from '../../domain/types';
 import type { AppContext } from '../context';
 import { endLock } from '../unlock/end-lock';
 
@@ -55,7 +56,7 @@ export async function recordAnswer(
   if (transition === 'refused') throw feedbackAlreadyNotMe();
   if (transition === 'repeat') {
     const stored = await findStoredResult(trx, login.accountId, login.loginId, answer);
-    if (stored) return { ...stored, repeated: true };
+    if (stored) return { ...stored.result, repeated: true };
   }
 
   const now = ctx.clock();
@@ -66,8 +67,8 @@ export async function recordAnswer(
   const details: Record<string, unknown> = {};
   const effects =
     answer === 'me'
-      ? await itWasMe(ctx, trx, login, by, now, { stored, settings })
-      : await notMe(ctx, trx, login, by, now, settings, details, transition === 'not_me_after_me');
+      ? await itWasMe(ctx, trx, login, by, now, { stored, settings }, details)
+      : await notMe(trx, login, by, now, { stored, settings }, details, transition === 'not_me_after_me');
 
   const reported = loginReported(login, answer, by, at);
   await insertOutboxEvent(trx, reported);
@@ -92,6 +93,41 @@ function defaults(ctx: AppContext): ProtectionSettings {
   });
 }
 
+interface SettingsNow {
+  stored: StoredSettings | undefined;
+  settings: ProtectionSettings;
+}
+
+/**
+ * "Not me" after "me": what that "me" made known is forgotten, and the travel pass it granted
+ * is taken back if it is still as granted (a pass the player has since changed is theirs).
+ */
+async function takeBackMe(
+  trx: Trx,
+  login: AnsweredLogin,
+  by: Actor,
+  now: Date,
+  stored: StoredSettings | undefined,
+): Promise<void> {
+  await forgetKnownOf(trx, login.accountId, login.loginId);
+  const me = await findStoredResult(trx, login.accountId, login.loginId, 'me');
+  const granted = me?.details.travelPassGranted === true ? me.result.effects.travelPass : null;
+  if (!granted || !stored) return;
+  const passes = stored.settings.travelPasses ?? [];
+  const same = (p: TravelPass) =>
+    p.country === granted.country && p.from === granted.from && p.until === granted.until;
+  if (!passes.some(same)) return;
+  await upsertSettings(
+    trx,
+    login.accountId,
+    { ...stored.settings, travelPasses: passes.filter((p) => !same(p)) },
+    stored.pending,
+    by,
+    now,
+  );
+  await appendAudit(trx, travelPassRemovedEntry(login.accountId, by, login.loginId, granted));
+}
+
 /** "It was me": known device and network, a travel pass, and the end of a lock this login caused. */
 async function itWasMe(
   ctx: AppContext,
@@ -99,7 +135,8 @@ async function itWasMe(
   login: AnsweredLogin,
   by: Actor,
   now: Date,
-  s: { stored: Awaited<ReturnType<typeof findSettings>>; settings: ProtectionSettings },
+  s: SettingsNow,
+  details: Record<string, unknown>,
 ): Promise<Effects> {
   const effects: Effects = { ...NO_EFFECTS };
   const known = { accountId: login.accountId, loginId: login.loginId, at: now };
@@ -125,6 +162,7 @@ async function itWasMe(
   );
   if (plan) {
     effects.travelPass = plan.pass;
+    details.travelPassGranted = plan.changed;
     if (plan.changed) {
       await upsertSettings(
         trx,
@@ -156,17 +194,16 @@ async function itWasMe(
  * What an earlier "me" of this login made known is forgotten again.
  */
 async function notMe(
-  ctx: AppContext,
   trx: Trx,
   login: AnsweredLogin,
   by: Actor,
   now: Date,
-  settings: ProtectionSettings,
+  { stored, settings }: SettingsNow,
   details: Record<string, unknown>,
   afterMe: boolean,
 ): Promise<Effects> {
   const at = now.toISOString();
-  if (afterMe) await forgetKnownOf(trx, login.accountId, login.loginId);
+  if (afterMe) await takeBackMe(trx, login, by, now, stored);
   const existing: AccountLock | undefined = await findLock(trx, login.accountId);
   if (!existing) {
     const reason = by === 'player' ? NOT_ME_LOCK_REASON : `reported by ${by}: not me`;
@@ -191,6 +228,7 @@ async function notMe(
     details.lockId = lockId;
   } else {
     details.lockId = existing.lockId;
+    await expireUnlockTokensOf(trx, existing.lockId);
   }
   const revoke = sessionsRevoke(login, sessionsRevokeMessage(settings.locale), at);
   const reset = passwordReset(login, at);
