@@ -24,6 +24,7 @@ export function CountrySelect(props: {
   exclude?: readonly string[];
   placeholder?: string;
   describedBy?: string;
+  invalid?: boolean;
 }) {
   const { lang } = useI18n();
   const options = useMemo(() => countryOptions(lang), [lang]);
@@ -32,6 +33,7 @@ export function CountrySelect(props: {
       id={props.id}
       value={props.value}
       aria-describedby={props.describedBy}
+      aria-invalid={props.invalid ? true : undefined}
       onChange={(e) => props.onChange(e.target.value)}
     >
       {props.placeholder !== undefined ? <option value="">{props.placeholder}</option> : null}

@@ -16,6 +16,7 @@ import { ApiError } from '../lib/api';
 import { countryName } from '../lib/geo';
 import { useApi } from '../use-api';
 import { CountryLabel, CountrySelect } from './Country';
+import { TravelPassEditor, useTravelPassWords } from './TravelPasses';
 
 interface FormState {
   policy: Policy;
@@ -23,7 +24,7 @@ interface FormState {
   email: string;
   phone: string;
   trustedCountries: string[];
-  /** SPEC §8's travel passes (not edited here): sent back unchanged, since a PUT without them would remove them. */
+  /** SPEC §8's travel passes, edited in TravelPassEditor; a PUT without them removes them all. */
   travelPasses: TravelPassView[];
   locale: Locale;
 }
@@ -62,7 +63,7 @@ const fromForm = (f: FormState): Protection => ({
   email: f.email.trim() || null,
   phone: f.phone.trim() || null,
   trustedCountries: f.trustedCountries,
-  ...(f.travelPasses.length ? { travelPasses: f.travelPasses } : {}),
+  travelPasses: f.travelPasses,
   locale: f.locale,
 });
 
@@ -271,6 +272,12 @@ export function ProtectionEditor({ accountId, locked }: { accountId: string; loc
             </div>
           </fieldset>
 
+          <TravelPassEditor
+            passes={form.travelPasses}
+            onChange={(travelPasses) => update({ travelPasses })}
+            disabled={locked}
+          />
+
           {saveError ? (
             <p className="error" role="alert">
               {saveError}
@@ -289,6 +296,8 @@ export function ProtectionEditor({ accountId, locked }: { accountId: string; loc
 export function ProtectionSummary({ protection }: { protection: ProtectionView }) {
   const { pendingEmail, pendingPhone } = protection;
   const { t } = useI18n();
+  const passWords = useTravelPassWords();
+  const passes = protection.travelPasses ?? [];
   return (
     <dl className="facts" data-testid="protection-summary">
       <dt>{t('policyLabel')}</dt>
@@ -329,6 +338,18 @@ export function ProtectionSummary({ protection }: { protection: ProtectionView }
               <li key={c}>
                 <CountryLabel country={c} />
               </li>
+            ))}
+          </ul>
+        ) : (
+          t('none')
+        )}
+      </dd>
+      <dt>{t('travelLegend')}</dt>
+      <dd>
+        {passes.length ? (
+          <ul className="inline-list">
+            {passes.map((p) => (
+              <li key={`${p.country}/${p.from}/${p.until}`}>{t('travelPassText', passWords(p))}</li>
             ))}
           </ul>
         ) : (

@@ -5,8 +5,12 @@
  * services' own contracts, so the page cannot drift from what they send.
  */
 import type {
+  AlertPage,
   AuditPage,
   ErrorBody,
+  FeedbackRequest,
+  FeedbackResult,
+  LockedAccountPage,
   LockStatus,
   LoginPage,
   Protection,
@@ -89,6 +93,25 @@ export function createApi(token: string) {
       const q = new URLSearchParams({ limit: String(opts.limit ?? 50) });
       if (opts.cursor) q.set('cursor', opts.cursor);
       return request<AuditPage>(token, `/api/guard/v1/accounts/${seg(accountId)}/audit?${q}`);
+    },
+    /** SPEC §8: the player's (or support's) answer about one of the account's logins. */
+    feedback: (accountId: string, loginEventId: string, answer: FeedbackRequest['answer']) =>
+      request<FeedbackResult>(
+        token,
+        `/api/guard/v1/accounts/${seg(accountId)}/logins/${seg(loginEventId)}/feedback`,
+        { method: 'POST', body: { answer } satisfies FeedbackRequest },
+      ),
+    /** SPEC §9 (support): locked accounts, newest lock first. */
+    lockedAccounts: (opts: { limit?: number; cursor?: string | null } = {}) => {
+      const q = new URLSearchParams({ locked: 'true', limit: String(opts.limit ?? 20) });
+      if (opts.cursor) q.set('cursor', opts.cursor);
+      return request<LockedAccountPage>(token, `/api/guard/v1/accounts?${q}`);
+    },
+    /** SPEC §9 (support): unusual and suspicious logins across accounts since `since`, newest first. */
+    alerts: (opts: { since: string; limit?: number; cursor?: string | null }) => {
+      const q = new URLSearchParams({ since: opts.since, limit: String(opts.limit ?? 20) });
+      if (opts.cursor) q.set('cursor', opts.cursor);
+      return request<AlertPage>(token, `/api/guard/v1/logins/suspicious?${q}`);
     },
   };
 }

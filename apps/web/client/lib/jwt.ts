@@ -7,6 +7,8 @@ export interface TokenClaims {
   roles: string[];
   /** Seconds since the epoch, when the token carries an expiry. */
   exp?: number;
+  /** Seconds since the epoch: when the token was issued (SPEC §8: "it was me" needs one older than the login). */
+  iat?: number;
 }
 
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
@@ -29,10 +31,15 @@ export function decodeToken(token: string): TokenClaims | null {
     return null;
   }
   if (!payload || typeof payload !== 'object') return null;
-  const p = payload as { sub?: unknown; roles?: unknown; exp?: unknown };
+  const p = payload as { sub?: unknown; roles?: unknown; exp?: unknown; iat?: unknown };
   if (typeof p.sub !== 'string' || p.sub.length === 0) return null;
   const roles = Array.isArray(p.roles) ? p.roles.filter((r): r is string => typeof r === 'string') : [];
-  return { sub: p.sub, roles, ...(typeof p.exp === 'number' ? { exp: p.exp } : {}) };
+  return {
+    sub: p.sub,
+    roles,
+    ...(typeof p.exp === 'number' ? { exp: p.exp } : {}),
+    ...(typeof p.iat === 'number' ? { iat: p.iat } : {}),
+  };
 }
 
 export const hasSupportRole = (claims: TokenClaims) => claims.roles.includes('support');

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { LockStatus } from '@account-security/shared/contracts';
 import { Layout } from '../components/Layout';
 import { LoginHistory } from '../components/LoginHistory';
@@ -28,16 +28,32 @@ function PlayerAccount({ claims }: { claims: TokenClaims }) {
   const [statusError, setStatusError] = useState<string | null>(null);
   const accountId = claims.sub;
 
-  useEffect(() => {
-    let current = true;
+  // Only the latest status request may land (an answer refreshes it while the first may be out).
+  const statusRequest = useRef(0);
+  const loadStatus = useCallback(() => {
+    const n = ++statusRequest.current;
     api.status(accountId).then(
-      (s) => current && setStatus(s),
-      (err) => current && setStatusError(describe(err)),
+      (s) => {
+        if (n !== statusRequest.current) return;
+        setStatus(s);
+        setStatusError(null);
+      },
+      (err) => n === statusRequest.current && setStatusError(describe(err)),
     );
-    return () => {
-      current = false;
-    };
   }, [api, accountId, describe]);
+
+  useEffect(() => {
+    loadStatus();
+    return () => {
+      statusRequest.current++;
+    };
+  }, [loadStatus]);
+
+  // "Not me" locks the account and "it was me" may unlock it: the notice and the form follow.
+  const answering = useMemo(
+    () => ({ tokenIssuedAt: claims.iat, onAnswered: () => loadStatus() }),
+    [claims.iat, loadStatus],
+  );
 
   return (
     <>
@@ -57,6 +73,7 @@ function PlayerAccount({ claims }: { claims: TokenClaims }) {
           onHomeCountryChange={setHome}
           pageSize={20}
           title={t('historyHeading')}
+          answering={answering}
         />
         <ProtectionEditor accountId={accountId} locked={status?.locked ?? false} />
       </div>

@@ -4,6 +4,7 @@ import { useAnnounce } from '../announcer';
 import { Layout } from '../components/Layout';
 import { LoginHistory } from '../components/LoginHistory';
 import { ProtectionSummary } from '../components/Protection';
+import { SupportHome } from '../components/SupportLists';
 import { TokenForm } from '../components/TokenForm';
 import { useI18n } from '../i18n/I18nContext';
 import { describeAction, describeActor, describeLockReason } from '../i18n/describe';
@@ -48,17 +49,41 @@ function SupportConsole() {
   // Looking up the same account again reloads it (a fresh panel), e.g. after the player acted.
   const [lookups, setLookups] = useState(0);
   const [input, setInput] = useState(accountId);
+  const homeHeading = useRef<HTMLHeadingElement>(null);
+  // Opened from a list or a lookup (not on a page load): the panel's heading takes the focus.
+  const [focusPanel, setFocusPanel] = useState(false);
+  const [focusHome, setFocusHome] = useState(false);
+
+  // In the address so a reload or a shared link reopens the same account (never the token).
+  const setAddress = (account: string) => {
+    const url = new URL(window.location.href);
+    if (account) url.searchParams.set('account', account);
+    else url.searchParams.delete('account');
+    window.history.replaceState(window.history.state, '', url.pathname + url.search + url.hash);
+  };
+  const open = (next: string) => {
+    setAddress(next);
+    setInput(next);
+    setAccountId(next);
+    setLookups((n) => n + 1);
+    setFocusPanel(true);
+  };
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
     const next = input.trim();
-    if (!next) return;
-    // In the address so a reload or a shared link reopens the same account (never the token).
-    const url = new URL(window.location.href);
-    url.searchParams.set('account', next);
-    window.history.replaceState(window.history.state, '', url.pathname + url.search + url.hash);
-    setAccountId(next);
-    setLookups((n) => n + 1);
+    if (next) open(next);
   };
+  const backHome = () => {
+    setAddress('');
+    setAccountId('');
+    setFocusHome(true);
+  };
+  useEffect(() => {
+    if (focusHome && !accountId) {
+      homeHeading.current?.focus();
+      setFocusHome(false);
+    }
+  }, [focusHome, accountId]);
   return (
     <>
       <section className="card" aria-labelledby={`${id}-h`}>
@@ -80,20 +105,32 @@ function SupportConsole() {
           </button>
         </form>
       </section>
-      {accountId ? <AccountPanel key={`${accountId}#${lookups}`} accountId={accountId} /> : null}
+      {accountId ? (
+        <>
+          <p className="back-link">
+            <button type="button" className="button-quiet" onClick={backHome}>
+              <span aria-hidden="true">←</span> {t('backToLists')}
+            </button>
+          </p>
+          <AccountPanel key={`${accountId}#${lookups}`} accountId={accountId} focusHeading={focusPanel} />
+        </>
+      ) : (
+        <SupportHome onOpen={open} headingRef={homeHeading} />
+      )}
     </>
   );
 }
 
 type Loaded<T> = { state: 'loading' } | { state: 'ok'; value: T } | { state: 'error'; message: string };
 
-function AccountPanel({ accountId }: { accountId: string }) {
+function AccountPanel({ accountId, focusHeading }: { accountId: string; focusHeading: boolean }) {
   const { t, lang } = useI18n();
   const { api, describe } = useApi();
   const announce = useAnnounce();
   const [home, setHome] = useHomeCountry();
   const id = useId();
   const statusHeading = useRef<HTMLHeadingElement>(null);
+  const panelHeading = useRef<HTMLHeadingElement>(null);
   const [status, setStatus] = useState<Loaded<LockStatus>>({ state: 'loading' });
   const [protection, setProtection] = useState<Loaded<ProtectionView>>({ state: 'loading' });
   const [audit, setAudit] = useState<Loaded<AuditPage>>({ state: 'loading' });
@@ -115,6 +152,7 @@ function AccountPanel({ accountId }: { accountId: string }) {
   );
 
   useEffect(() => {
+    if (focusHeading) panelHeading.current?.focus();
     announce(t('lookingUp', { id: accountId }), { visible: false });
     void Promise.all([reloadStatusAndAudit(), settle(api.protection(accountId), setProtection)]).then(() =>
       announce(t('accountLoaded', { id: accountId }), { visible: false }),
@@ -140,7 +178,9 @@ function AccountPanel({ accountId }: { accountId: string }) {
 
   return (
     <section className="account" aria-labelledby={`${id}-h`} data-testid="account-panel">
-      <h2 id={`${id}-h`}>{t('accountHeading', { id: accountId })}</h2>
+      <h2 id={`${id}-h`} ref={panelHeading} tabIndex={-1}>
+        {t('accountHeading', { id: accountId })}
+      </h2>
       <div className="columns">
         <div className="stack">
           <section className="card" aria-labelledby={`${id}-status`} aria-busy={status.state === 'loading'}>

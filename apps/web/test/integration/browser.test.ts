@@ -7,7 +7,13 @@ import { randomUUID } from 'node:crypto';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Browser, BrowserContext, Page, chromium } from 'playwright-core';
-import { EVENTS_EXCHANGE, LOGIN_ASSESSED, LOGIN_SUCCEEDED, createEvent } from '@account-security/shared';
+import {
+  EVENTS_EXCHANGE,
+  LOGIN_ASSESSED,
+  LOGIN_FAILED,
+  LOGIN_SUCCEEDED,
+  createEvent,
+} from '@account-security/shared';
 import {
   MessageCollector,
   TEST_JWT_SECRET,
@@ -48,9 +54,16 @@ const CHROMIUM_ARGS = [
 const run = randomUUID().slice(0, 8);
 const PLAYER = `acc-web-${run}`;
 const LOCKED = `acc-lock-${run}`;
+/** Locked the same way; support opens it from the console's list of locked accounts. */
+const LOCKED2 = `acc-lock2-${run}`;
+/** SPEC §8: answers "not me" from the history page, then support unlocks it from the list. */
+const NOTME = `acc-notme-${run}`;
 const STAFF = 'staff-9';
 const playerToken = signToken({ sub: PLAYER });
 const lockedToken = signToken({ sub: LOCKED });
+const locked2Token = signToken({ sub: LOCKED2 });
+// Issued before the account's logins below: "this was me" is offered for the newest one.
+const notMeToken = signToken({ sub: NOTME });
 const supportToken = signToken({ sub: STAFF, roles: ['support'] });
 
 describe('the player page and the support console in a browser', () => {
@@ -84,6 +97,17 @@ describe('the player page and the support console in a browser', () => {
       data: { accountId, sessionId: `s-${randomUUID()}`, ip, client: { platform, version: '2.4.1' } },
     });
     await publishRaw(vhost.url, EVENTS_EXCHANGE, LOGIN_SUCCEEDED, event);
+  }
+
+  async function publishFailure(accountId: string, ip: string, time: string) {
+    const event = createEvent({
+      type: LOGIN_FAILED,
+      source: 'game-login/web-test',
+      subject: accountId,
+      time,
+      data: { accountId, ip, client: { platform: 'windows', version: '2.4.1' }, reason: 'bad_password' },
+    });
+    await publishRaw(vhost.url, EVENTS_EXCHANGE, LOGIN_FAILED, event);
   }
 
   async function historyCount(accountId: string, token: string): Promise<number> {
@@ -176,6 +200,19 @@ describe('the player page and the support console in a browser', () => {
     expect(put.status).toBe(200);
     await publishLogin(LOCKED, IP.KR, new Date(Date.now() - 10 * 60_000).toISOString(), 'ios');
     await publishLogin(LOCKED, IP.JP, new Date(Date.now() - 5 * 60_000).toISOString(), 'android');
+    const put2 = await api('account-guard', `/v1/accounts/${LOCKED2}/protection`, locked2Token, {
+      method: 'PUT',
+      body: JSON.stringify({ policy: 'lock', channels: ['in_game'] }),
+    });
+    expect(put2.status).toBe(200);
+    await publishLogin(LOCKED2, IP.KR, new Date(Date.now() - 9 * 60_000).toISOString(), 'ios');
+    await publishLogin(LOCKED2, IP.JP, new Date(Date.now() - 4 * 60_000).toISOString(), 'android');
+
+    // The account that answers "not me": home, a wrong password from the US, then a US login
+    // (now: after its token was issued, so "this was me" is offered too).
+    await publishLogin(NOTME, IP.KR, new Date(Date.now() - 20 * 60_000).toISOString(), 'windows');
+    await publishFailure(NOTME, IP.US, new Date(Date.now() - 60_000).toISOString());
+    await publishLogin(NOTME, IP.US, new Date().toISOString(), 'android');
 
     await waitUntil(
       async () => (await historyCount(PLAYER, playerToken)) === 22,
@@ -187,6 +224,20 @@ describe('the player page and the support console in a browser', () => {
       assessed!.of(LOGIN_ASSESSED).filter((m) => m.body.data.accountId === account);
     await waitUntil(() => assessedFor(PLAYER).length === 22, 60_000, 'the player’s 22 assessments');
     await waitUntil(() => assessedFor(LOCKED).length === 2, 60_000, 'the locked account’s assessments');
+    await waitUntil(() => assessedFor(NOTME).length === 2, 60_000, 'the not-me account’s assessments');
+    // Listed with their outcomes: the failed attempt too, and both logins assessed.
+    await waitUntil(
+      async () => {
+        const { status, body } = await api('login-history', `/v1/accounts/${NOTME}/logins`, notMeToken);
+        return (
+          status === 200 &&
+          body.items.length === 3 &&
+          body.items.filter((i: { assessment?: unknown }) => i.assessment).length === 2
+        );
+      },
+      60_000,
+      'the not-me account’s history with outcomes',
+    );
     await waitUntil(
       async () => (await historyCount(LOCKED, lockedToken)) === 2,
       60_000,
@@ -197,6 +248,12 @@ describe('the player page and the support console in a browser', () => {
         (await api('account-guard', `/v1/accounts/${LOCKED}/status`, lockedToken)).body.locked === true,
       60_000,
       'the account to be locked',
+    );
+    await waitUntil(
+      async () =>
+        (await api('account-guard', `/v1/accounts/${LOCKED2}/status`, locked2Token)).body.locked === true,
+      60_000,
+      'the second account to be locked',
     );
     mkdirSync(SCREENSHOTS, { recursive: true });
     if (UPDATE_DOCS) mkdirSync(DOC_SCREENSHOTS, { recursive: true });
@@ -248,13 +305,14 @@ describe('the player page and the support console in a browser', () => {
       ).toEqual(apiPage.items.map((i: { loggedInAt: string }) => i.loggedInAt));
 
       // The logins from Japan and the United States are foreign for the default home country KR.
-      expect(await rows.filter({ hasText: 'Japan' }).count()).toBe(1);
-      expect(await rows.filter({ hasText: 'United States' }).count()).toBe(1);
+      // (By the country column: a signal's words may name the country of the login before.)
+      const fromCountry = (name: string) =>
+        rows.filter({ has: page.locator('td.country-cell', { hasText: name }) });
+      expect(await fromCountry('Japan').count()).toBe(1);
+      expect(await fromCountry('United States').count()).toBe(1);
       // Pinned by id: the country text changes with the language below.
       const byId = async (text: string) =>
-        table.locator(
-          `tr[data-login-id="${await rows.filter({ hasText: text }).getAttribute('data-login-id')}"]`,
-        );
+        table.locator(`tr[data-login-id="${await fromCountry(text).getAttribute('data-login-id')}"]`);
       const japan = await byId('Japan');
       const usa = await byId('United States');
       expect(await japan.getAttribute('data-foreign')).toBe('true');
@@ -262,11 +320,36 @@ describe('the player page and the support console in a browser', () => {
       expect(await japan.textContent()).toContain('Foreign');
       expect(await usa.getAttribute('data-foreign')).toBe('true');
       expect(await usa.textContent()).toContain('🇺🇸 United States (US)');
-      const home = rows.filter({ hasText: 'South Korea' });
+      const home = fromCountry('South Korea');
       expect(await home.count()).toBe(18);
       expect(await home.first().getAttribute('data-foreign')).toBe('false');
       expect(await home.first().textContent()).toContain('🇰🇷 South Korea (KR)');
       expect(await table.locator('tbody tr[data-foreign=true]').count()).toBe(2);
+
+      // SPEC §8 outcomes: both foreign logins are suspicious under the default policy, notified,
+      // with the reason in words; the home ones are trusted. The player's token was issued after
+      // them all, so "this was me" points to the notice's link instead of a button.
+      expect(await japan.getAttribute('data-verdict')).toBe('suspicious');
+      expect(await japan.getByTestId('verdict').textContent()).toBe('Suspicious');
+      expect(await japan.getByTestId('signals').textContent()).toContain(
+        'from Japan, neither the home country nor a trusted one',
+      );
+      expect(await japan.getByTestId('actions').textContent()).toContain('Notified by');
+      expect(await usa.getByTestId('signals').textContent()).toContain('after a login in Japan');
+      expect(await usa.getByTestId('signals').textContent()).toMatch(
+        /after a login in Japan, [\d,]+ km away/,
+      );
+      expect(await home.first().getAttribute('data-verdict')).toBe('trusted');
+      expect(await home.first().getByTestId('verdict').textContent()).toBe('Trusted');
+      expect(await japan.getByRole('button', { name: /This wasn’t me/ }).count()).toBe(1);
+      expect(await japan.getByRole('button', { name: /This was me/ }).count()).toBe(0);
+      expect(await japan.textContent()).toContain('Use the link in the email or text message');
+      expect(
+        await home
+          .first()
+          .getByRole('button', { name: /This wasn’t me/ })
+          .count(),
+      ).toBe(0);
 
       // Times are in the browser's zone (Seoul), and the zone is named.
       expect(await rows.first().locator('time').textContent()).toContain('GMT+9');
@@ -354,6 +437,70 @@ describe('the player page and the support console in a browser', () => {
     }
   });
 
+  test('when a player adds a travel pass, then a wrong one is explained field by field, and a saved one is there after a reload', async () => {
+    const { context, page } = await newPage();
+    // Days as the browser (Seoul) sees them.
+    const day = (offset: number) =>
+      new Date(Date.now() + offset * 86_400_000).toLocaleDateString('sv-SE', { timeZone: 'Asia/Seoul' });
+    try {
+      await page.goto(`${web!.url}/#token=${playerToken}`);
+      const passes = page.getByTestId('travel-passes');
+      await passes.waitFor();
+      expect(await passes.textContent()).toContain('No travel passes.');
+
+      // Nothing filled in: every field says what it needs, and the first one has the focus.
+      await passes.getByRole('button', { name: 'Add travel pass' }).click();
+      const text = await passes.textContent();
+      expect(text).toContain('Country: choose the country you are travelling to.');
+      expect(text).toContain('From: enter the first day of the trip.');
+      expect(text).toContain('Until: enter the last day of the trip.');
+      expect(await passes.getByLabel('Country').getAttribute('aria-invalid')).toBe('true');
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe(
+        await passes.getByLabel('Country').getAttribute('id'),
+      );
+
+      // Longer than the server allows: refused here already, naming the field.
+      await passes.getByLabel('Country').selectOption('JP');
+      await passes.getByLabel('From (first day)').fill(day(1));
+      await passes.getByLabel('Until (last day)').fill(day(120));
+      await passes.getByRole('button', { name: 'Add travel pass' }).click();
+      expect(await passes.textContent()).toContain('Until: a travel pass can last at most 90 days.');
+      expect(await passes.getByLabel('Until (last day)').getAttribute('aria-invalid')).toBe('true');
+      expect(await passes.getByTestId('travel-pass-list').count()).toBe(0);
+
+      await passes.getByLabel('Until (last day)').fill(day(14));
+      await passes.getByRole('button', { name: 'Add travel pass' }).click();
+      const list = passes.getByTestId('travel-pass-list');
+      await list.waitFor();
+      expect(await list.locator('li').count()).toBe(1);
+      expect(await list.textContent()).toContain('Japan');
+      expect(await list.textContent()).toContain('upcoming');
+      await page.getByTestId('status').getByText('Travel pass for Japan added.').waitFor();
+      await screenshot(page, 'travel-passes.png');
+
+      await page.getByRole('button', { name: 'Save settings' }).click();
+      await page.getByTestId('status').getByText('Your protection settings were saved.').waitFor();
+      const { body } = await api('account-guard', `/v1/accounts/${PLAYER}/protection`, playerToken);
+      expect(body.travelPasses).toHaveLength(1);
+      expect(body.travelPasses[0].country).toBe('JP');
+      // Whole days in the player's zone: from the start of the first day to the end of the last.
+      expect(new Date(body.travelPasses[0].from).toLocaleString('sv-SE', { timeZone: 'Asia/Seoul' })).toBe(
+        `${day(1)} 00:00:00`,
+      );
+      expect(new Date(body.travelPasses[0].until).toLocaleString('sv-SE', { timeZone: 'Asia/Seoul' })).toBe(
+        `${day(14)} 23:59:59`,
+      );
+
+      await page.reload();
+      await list.waitFor();
+      expect(await list.locator('li').count()).toBe(1);
+      expect(await list.textContent()).toContain('Japan');
+      expect(await list.locator('time').first().getAttribute('datetime')).toBe(body.travelPasses[0].from);
+    } finally {
+      await context.close();
+    }
+  });
+
   test('when a locked player pastes their token, then the page says what happened and how to unlock, and settings are read-only', async () => {
     const { context, page } = await newPage();
     try {
@@ -370,6 +517,105 @@ describe('the player page and the support console in a browser', () => {
       await page.getByTestId('protection-form').waitFor();
       expect(await page.getByRole('button', { name: 'Save settings' }).isDisabled()).toBe(true);
       expect(await page.getByText('only support staff can change these settings').count()).toBe(1);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('when a player says a login was not them, then the page says what will happen, and after confirming the account is locked', async () => {
+    const { context, page } = await newPage();
+    try {
+      await page.goto(`${web!.url}/#token=${notMeToken}`);
+      const table = page.getByTestId('login-history');
+      const rows = table.locator('tbody tr');
+      await rows.nth(2).waitFor();
+      expect(await rows.count()).toBe(3);
+      expect(await page.getByTestId('lock-status').textContent()).toContain('Your account is not locked.');
+
+      // The failed attempt is listed with its reason; the home login is trusted and offers nothing.
+      const failed = table.locator('tr[data-result=failed]');
+      expect(await failed.count()).toBe(1);
+      expect(await failed.getByTestId('result').textContent()).toBe('Failed attempt: wrong password');
+      expect(await failed.getByRole('button').filter({ hasText: /This/ }).count()).toBe(0);
+      const login = table.locator('tr[data-result=succeeded][data-verdict=suspicious]');
+      expect(await login.count()).toBe(1);
+      expect(await login.textContent()).toContain('United States');
+      expect(await login.getByTestId('signals').textContent()).toContain(
+        'from United States, neither the home country nor a trusted one',
+      );
+      // The token is older than this login: both answers are offered.
+      const notMe = login.getByRole('button', { name: /This wasn’t me/ });
+      expect(await login.getByRole('button', { name: /This was me/ }).count()).toBe(1);
+      await screenshot(page, 'player-outcomes.png');
+
+      // The confirmation says what "not me" does; Cancel (the default) changes nothing.
+      await notMe.click();
+      const dialog = page.getByTestId('not-me-dialog');
+      await dialog.waitFor();
+      const words = await dialog.textContent();
+      expect(words).toContain('your account is locked at once');
+      expect(words).toContain('every session of your account is signed out');
+      expect(words).toContain('you must choose a new password the next time you log in');
+      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Cancel');
+      await screenshot(page, 'player-not-me-confirm.png');
+      await page.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'detached' });
+      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('This wasn’t me');
+      expect((await api('account-guard', `/v1/accounts/${NOTME}/status`, notMeToken)).body.locked).toBe(
+        false,
+      );
+
+      await notMe.click();
+      await dialog.getByRole('button', { name: 'Lock my account' }).click();
+      await dialog.waitFor({ state: 'detached' });
+      const note = login.getByTestId('answer-note');
+      await note.waitFor();
+      expect(await note.textContent()).toContain('your account is locked, every session was signed out');
+      // Focus moves to what happened (the button pressed is gone), and it is announced.
+      expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe(
+        'answer-note',
+      );
+      await page.getByTestId('status').getByText('Done: your account is locked').waitFor();
+      expect(await login.getByTestId('answer').textContent()).toBe('You said: it wasn’t you');
+      expect(await login.getByRole('button', { name: /This wasn’t me/ }).count()).toBe(0);
+      // The lock notice follows, and the settings are read-only now.
+      await page
+        .getByTestId('lock-status')
+        .getByRole('heading', { name: 'Your account is locked' })
+        .waitFor();
+      expect(await page.getByRole('button', { name: 'Save settings' }).isDisabled()).toBe(true);
+      expect((await api('account-guard', `/v1/accounts/${NOTME}/status`, notMeToken)).body.locked).toBe(true);
+
+      // login-history learns the answer (login.reported): after a reload it is the API's.
+      await waitUntil(
+        async () => {
+          const { body } = await api('login-history', `/v1/accounts/${NOTME}/logins`, notMeToken);
+          return body.items.some((i: any) => i.assessment?.answer === 'not_me');
+        },
+        30_000,
+        'the answer in the history',
+      );
+      await page.reload();
+      await table.locator('tr[data-answer=not_me]').waitFor();
+      expect(await table.locator('tr[data-answer=not_me]').getByTestId('answer').textContent()).toBe(
+        'You said: it wasn’t you',
+      );
+
+      // Support sees the answer in the alerts and in the account's history.
+      const staff = await context.newPage();
+      await staff.goto(`${web!.url}/support#token=${supportToken}`);
+      const alert = staff
+        .getByTestId('alerts')
+        .locator('tbody tr', { has: staff.getByRole('link', { name: `Open account ${NOTME}` }) });
+      await alert.waitFor();
+      expect(await alert.getByTestId('alert-answer').textContent()).toBe('Player said: it wasn’t them');
+      await staff
+        .getByTestId('locked-accounts')
+        .getByRole('link', { name: `Open account ${NOTME}` })
+        .click();
+      const answered = staff.locator('[data-testid=login-history] tr[data-answer=not_me]');
+      await answered.waitFor();
+      expect(await answered.getByTestId('answer').textContent()).toBe('Player said: it wasn’t them');
     } finally {
       await context.close();
     }
@@ -421,6 +667,67 @@ describe('the player page and the support console in a browser', () => {
           expect.objectContaining({ action: 'account_unlocked', actor: `support:${STAFF}`, reason }),
         ]),
       );
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('when support staff open the console, then locked accounts and recent alerts are listed, and a locked account opens from the list and is unlocked', async () => {
+    const { context, page } = await newPage();
+    try {
+      await page.goto(`${web!.url}/support#token=${supportToken}`);
+      const home = page.getByTestId('support-home');
+      const locked = home.getByTestId('locked-accounts');
+      await locked.waitFor();
+      // LOCKED was unlocked by the test before; LOCKED2 is still locked by its Japanese login.
+      const row = locked.locator(`tr[data-account="${LOCKED2}"]`);
+      expect(await row.count()).toBe(1);
+      expect(await row.textContent()).toContain('suspicious login from Japan');
+      expect(await row.textContent()).toContain('System');
+      expect(await locked.locator(`tr[data-account="${LOCKED}"]`).count()).toBe(0);
+
+      // The alerts: the accounts' suspicious logins, with the signals in words and the answers.
+      const alerts = home.getByTestId('alerts');
+      await alerts.waitFor();
+      const alertsOf = (account: string) =>
+        alerts.locator('tbody tr', { has: page.getByRole('link', { name: `Open account ${account}` }) });
+      expect(await alertsOf(LOCKED2).count()).toBe(1);
+      expect(await alertsOf(LOCKED2).getAttribute('data-verdict')).toBe('suspicious');
+      expect(await alertsOf(LOCKED2).textContent()).toContain(
+        'from Japan, neither the home country nor a trusted one',
+      );
+      expect(await alertsOf(PLAYER).count()).toBe(2);
+      expect(await alertsOf(PLAYER).first().getByTestId('alert-answer').textContent()).toBe('no answer yet');
+      expect(await alertsOf(PLAYER).first().textContent()).toMatch(/after a login in Japan, [\d,]+ km away/);
+      await screenshot(page, 'support-home.png');
+
+      // Opening from the list: the account view, its heading focused, the address naming it.
+      await row.getByRole('link', { name: `Open account ${LOCKED2}` }).click();
+      const panel = page.getByTestId('account-panel');
+      await panel.getByTestId('lock-state').getByText('Locked', { exact: true }).waitFor();
+      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe(`Account ${LOCKED2}`);
+      expect(new URL(page.url()).searchParams.get('account')).toBe(LOCKED2);
+      const history = panel.getByTestId('login-history');
+      await history.locator('tr[data-verdict=suspicious]').waitFor();
+      // Support reads outcomes; answering is the player's.
+      expect(await history.getByRole('button', { name: /This wasn’t me/ }).count()).toBe(0);
+
+      await panel
+        .getByLabel(/Reason for unlocking/)
+        .fill('Player called from the registered phone, ticket 4712');
+      await panel.getByRole('button', { name: 'Unlock account' }).click();
+      await panel.getByTestId('lock-state').getByText('Not locked').waitFor();
+      expect((await api('account-guard', `/v1/accounts/${LOCKED2}/status`, supportToken)).body.locked).toBe(
+        false,
+      );
+
+      // Back on the lists (fetched afresh), the account is no longer locked.
+      await page.getByRole('button', { name: 'Back to locked accounts and alerts' }).click();
+      await home.waitFor();
+      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Needs attention');
+      expect(new URL(page.url()).searchParams.get('account')).toBeNull();
+      await home.getByTestId('locked-section').and(page.locator('[aria-busy=false]')).waitFor();
+      expect(await home.locator(`tr[data-account="${LOCKED2}"]`).count()).toBe(0);
     } finally {
       await context.close();
     }

@@ -28,6 +28,14 @@ describe('reading a token for display', () => {
     expect(isExpired(claims!)).toBe(false);
   });
 
+  test('when a token says when it was issued, then iat is read (the page offers "it was me" only for later logins)', () => {
+    const before = Math.floor(Date.now() / 1000);
+    const claims = decodeToken(signToken({ sub: 'acc-1' }))!;
+    expect(claims.iat).toBeGreaterThanOrEqual(before);
+    expect(claims.iat).toBeLessThanOrEqual(Math.ceil(Date.now() / 1000));
+    expect(decodeToken(unsigned({ sub: 'acc-1', iat: 'yesterday' }))!.iat).toBeUndefined();
+  });
+
   test('when a player token has no roles claim, then it has no roles and no support role', () => {
     const claims = decodeToken(unsigned({ sub: 'acc-1' }))!;
     expect(claims.roles).toEqual([]);
