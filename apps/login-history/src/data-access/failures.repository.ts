@@ -28,9 +28,9 @@ export async function writeFailures(trx: Transaction<DB>, entries: FailureEntry[
     ),
     fresh as (select b.* from b join ins using (login_id)),
     history as (
-      insert into logins (account_id, logged_in_at, id, ip, country, client_platform, client_version,
+      insert into logins (account_id, logged_in_at, id, login_id, ip, country, client_platform, client_version,
                           result, failure_reason)
-      select account_id, at, record_id, ip, country, platform, version, 'failed', reason from fresh
+      select account_id, at, record_id, login_id, ip, country, platform, version, 'failed', reason from fresh
     ),
     per_ip as (
       insert into ip_failures (ip, account_id, last_failed_at)

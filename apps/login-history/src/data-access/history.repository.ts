@@ -19,6 +19,7 @@ export function historyPageQuery(
     .selectFrom('logins')
     .select([
       'id',
+      'login_id',
       'logged_in_at',
       sql<string>`host(ip)`.as('ip'),
       'country',
@@ -45,6 +46,7 @@ export async function listLogins(
   const rows = await historyPageQuery(db, accountId, opts).execute();
   return rows.map((r) => ({
     id: r.id,
+    loginId: r.login_id,
     loggedInAt: r.logged_in_at,
     ip: r.ip,
     country: r.country,

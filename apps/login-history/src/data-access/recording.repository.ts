@@ -338,6 +338,7 @@ export async function writeRecording(
         account_id: login.accountId,
         logged_in_at: login.loggedInAt,
         id: login.recordId,
+        login_id: login.loginId,
         ip: login.ip,
         country: login.country,
         client_platform: platform,

@@ -114,7 +114,10 @@ export interface RecordedLogin extends HistoryFacts {
 
 /** One line of an account's history as the API shows it. */
 export interface HistoryItem {
+  /** The record id: with the time, the history's order and the cursor's position. */
   id: string;
+  /** The login's id (SPEC §3), the item's `id` in the API; null only on rows older than it. */
+  loginId: string | null;
   loggedInAt: Date;
   ip: string;
   country: string | null;

@@ -106,11 +106,13 @@ describe('recording logins from login.geo-resolved', () => {
     await waitUntil(() => h.recordedFor([e.correlationid!]).length === 1);
 
     const { rows } = await sql<Record<string, unknown>>`
-      select account_id, logged_in_at, host(ip) as ip, country, client_platform, client_version from logins
+      select account_id, login_id, logged_in_at, host(ip) as ip, country, client_platform, client_version from logins
       where account_id = 'acc-row'`.execute(h.database.db);
     expect(rows).toEqual([
       {
         account_id: 'acc-row',
+        // The login's identity (SPEC §3): what its answer names (SPEC §8).
+        login_id: e.correlationid,
         logged_in_at: new Date('2026-11-20T08:00:00.123Z'),
         ip: '2001:db8::42',
         country: 'KR',
@@ -135,6 +137,7 @@ describe('recording logins from login.geo-resolved', () => {
       'latitude',
       'location_source',
       'logged_in_at',
+      'login_id',
       'longitude',
       'result',
     ]);

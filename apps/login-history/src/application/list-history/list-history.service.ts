@@ -45,7 +45,9 @@ export async function listHistory(
     items: page.map((r) => {
       const assessment = assessmentOf(outcomes.get(r.id));
       return {
-        id: r.id,
+        // The login's id, which answers it (SPEC §8 feedback); the record id only on rows
+        // recorded before logins kept it (none once the migration filled them in).
+        id: r.loginId ?? r.id,
         loggedInAt: r.loggedInAt.toISOString(),
         ip: r.ip,
         country: r.country,

@@ -6,6 +6,8 @@ export interface LoginsTable {
   logged_in_at: Date;
   /** The record id (history.recordId in login.recorded). */
   id: string;
+  /** The login's id (its login.succeeded or login.failed id); null only on rows older than it. */
+  login_id: string | null;
   ip: string;
   country: string | null;
   client_platform: string;
