@@ -57,12 +57,14 @@ export function transitionOf(previous: FeedbackAnswer | null, answer: FeedbackAn
 }
 
 /**
- * "It was me" through a bearer token (SPEC §8): only a token issued before the login, so whoever
- * just signed in cannot vouch for themselves. Support may always; an unknown `iat` may not.
+ * "It was me" through a bearer token (SPEC §8): only a token issued before the login (in an
+ * earlier second), so whoever just signed in cannot vouch for themselves. Support may always; an
+ * unknown `iat` may not.
  */
 export function mayAnswerMe(by: Actor, issuedAtSeconds: number | undefined, loggedInAt: Date): boolean {
   if (by.startsWith('support:')) return true;
-  return issuedAtSeconds !== undefined && issuedAtSeconds * 1000 < loggedInAt.getTime();
+  // `iat` has whole seconds: a token of the login's own second may be the newer one, so it may not.
+  return issuedAtSeconds !== undefined && issuedAtSeconds < Math.floor(loggedInAt.getTime() / 1000);
 }
 
 export const MAX_TRAVEL_PASSES = 10;

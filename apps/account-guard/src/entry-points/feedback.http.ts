@@ -12,7 +12,7 @@ import {
   requireAuth,
 } from '@account-security/shared';
 import { feedbackRequest } from '@account-security/shared/contracts';
-import express, { Express, RequestHandler, Response } from 'express';
+import type { Express, NextFunction, Request, Response } from 'express';
 import type { AppContext } from '../application/context';
 import {
   answerByLink,
@@ -55,8 +55,28 @@ function actorOf(p: Principal): Actor {
   return by as Actor;
 }
 
-/** The confirmation page's buttons post `answer=…` form-encoded; API clients send JSON. */
-const formBody: RequestHandler = express.urlencoded({ extended: false, limit: '1kb' });
+const FORM_LIMIT = 1024;
+
+/**
+ * The confirmation page's buttons post `answer=…` form-encoded (API clients send JSON, which the
+ * shared app already parses). A small reader of its own: the form has one field, and express is
+ * not this service's dependency (only the shared runtime's).
+ */
+function formBody(req: Request, _res: Response, next: NextFunction): void {
+  if (!req.is('application/x-www-form-urlencoded')) return next();
+  let size = 0;
+  const chunks: Buffer[] = [];
+  req.on('data', (chunk: Buffer) => {
+    size += chunk.length;
+    if (size <= FORM_LIMIT) chunks.push(chunk);
+  });
+  req.on('error', next);
+  req.on('end', () => {
+    if (size > FORM_LIMIT) return next(new HttpError(413, 'PAYLOAD_TOO_LARGE', 'the form is too large'));
+    req.body = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
+    next();
+  });
+}
 
 /**
  * SPEC §8, the player's answers to "was this you?":

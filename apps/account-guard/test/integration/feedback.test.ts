@@ -42,6 +42,8 @@ describe("the player's answers to a login notice (SPEC §8)", () => {
     await h.assessed(loginId);
     const mails = await h.smtp!.waitFor(emailOf(acc), before.mails + 1);
     const sms = await h.twilio.waitFor(phoneFor(acc), before.sms + 1);
+    // Every notice finished and audited, so what follows sees only the answer's own writes.
+    await h.settled();
     const mail = mails[mails.length - 1]!;
     const smsBody = sms[sms.length - 1]!.form.Body!;
     return {
@@ -447,9 +449,8 @@ describe("the player's answers to a login notice (SPEC §8)", () => {
   test('when another account, an unknown login or a bad body is used, then 403, 404 and 400 naming the field', async () => {
     const acc = accountIdFor('owner');
     const other = accountIdFor('other');
-    const { loginId } = await noticed(acc);
+    const { loginId, emailToken } = await noticed(acc);
     const before = await footprint(acc);
-
     const foreign = await answerApi(acc, loginId, agedToken(other, 3600), { answer: 'not_me' });
     expect(foreign.status).toBe(403);
     // The login exists, but not on the other account: not told apart from an unknown one.
@@ -462,6 +463,19 @@ describe("the player's answers to a login notice (SPEC §8)", () => {
     const bad = await answerApi(acc, loginId, agedToken(acc, 3600), { answer: 'maybe' });
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toMatch(/^body\.answer/);
+    const ip = nextIp();
+    const form = (body: string) =>
+      h.http
+        .post(`/v1/feedback/${emailToken}`)
+        .set('Content-Type', 'application/x-www-form-urlencoded')
+        .set('Accept', 'application/json')
+        .set('X-Forwarded-For', ip)
+        .send(body);
+    const maybe = await form('answer=maybe');
+    expect(maybe.status).toBe(400);
+    expect(maybe.body.error.message).toMatch(/^body\.answer/);
+    const huge = await form(`answer=me&pad=${'x'.repeat(2000)}`);
+    expect(huge.status).toBe(413);
     const none = await h.http
       .post(`/v1/accounts/${acc}/logins/${loginId}/feedback`)
       .send({ answer: 'not_me' });

@@ -100,6 +100,9 @@ describe('answering again', () => {
     const login = new Date('2026-12-04T12:00:00.000Z');
     const s = login.getTime() / 1000;
     expect(mayAnswerMe('player', s - 1, login)).toBe(true);
+    // Same second as a login 700 ms into it: the token may have been issued after the login.
+    expect(mayAnswerMe('player', s, new Date(login.getTime() + 700))).toBe(false);
+    expect(mayAnswerMe('player', s - 1, new Date(login.getTime() + 700))).toBe(true);
     expect(mayAnswerMe('player', s, login)).toBe(false);
     expect(mayAnswerMe('player', s + 60, login)).toBe(false);
     expect(mayAnswerMe('player', undefined, login)).toBe(false);
