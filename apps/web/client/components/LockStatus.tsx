@@ -1,7 +1,7 @@
 import { useId } from 'react';
 import type { LockStatus } from '@account-security/shared/contracts';
 import { useI18n } from '../i18n/I18nContext';
-import { describeLockReason } from '../i18n/describe';
+import { describeLockReason, notMeReporter } from '../i18n/describe';
 import { browserTimeZone, formatDateTime } from '../lib/time';
 
 /** Tells the player whether their account is locked, why, and how they can get back in. */
@@ -22,7 +22,8 @@ export function PlayerLockNotice({ status }: { status: LockStatus }) {
         <p>{t('lockedSince', { time: formatDateTime(status.lockedAt, lang, browserTimeZone()) })}</p>
       ) : null}
       <p>{t('lockedReason', { reason: describeLockReason(status.reason, lang) })}</p>
-      <p>{t('unlockHelp')}</p>
+      {/* A "not me" lock sends no unlock link: only support ends it (SPEC §8). */}
+      <p>{t(notMeReporter(status.reason) ? 'unlockHelpNotMe' : 'unlockHelp')}</p>
     </section>
   );
 }

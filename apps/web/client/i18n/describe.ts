@@ -7,6 +7,9 @@ const isKey = (key: string): key is MessageKey => Object.prototype.hasOwnPropert
 /** account-guard writes lock reasons as `suspicious login from JP: foreign_country`. */
 export function describeLockReason(reason: string | null | undefined, lang: Lang): string {
   if (!reason) return '—';
+  const notMe = notMeReporter(reason);
+  if (notMe === 'player') return translate(lang, 'reasonNotMe');
+  if (notMe) return translate(lang, 'reasonNotMeBy', { who: describeActor(notMe, lang) });
   const m = /^suspicious login(?: from ([A-Z]{2}))?: (.+)$/.exec(reason);
   if (!m) return reason;
   const why = m[2]!
@@ -19,6 +22,17 @@ export function describeLockReason(reason: string | null | undefined, lang: Lang
   return m[1]
     ? translate(lang, 'reasonSuspicious', { country: countryName(m[1], lang), why })
     : translate(lang, 'reasonSuspiciousNoCountry', { why });
+}
+
+/**
+ * SPEC §8: account-guard locks on "not me" with `reported by player: not me`-style reasons
+ * (`reported by the player: not me`, `reported by support:<id>: not me`); who reported it, or null.
+ */
+export function notMeReporter(reason: string | null | undefined): string | null {
+  if (!reason) return null;
+  if (reason === 'reported by the player: not me') return 'player';
+  const m = /^reported by (.+): not me$/.exec(reason);
+  return m ? m[1]! : null;
 }
 
 export function describeAction(action: string, lang: Lang): string {

@@ -136,6 +136,10 @@ export const en = {
   reasonSuspicious: 'suspicious login from {country} ({why})',
   reasonSuspiciousNoCountry: 'suspicious login ({why})',
   why_foreign_country: 'neither the home country nor a trusted one',
+  reasonNotMe: 'a sign-in was reported as “not me”',
+  reasonNotMeBy: 'a sign-in was reported as “not me” by {who}',
+  unlockHelpNotMe:
+    'Because a sign-in was reported as not yours, only customer support can unlock the account, after checking it is yours. At your next login you will have to choose a new password.',
 
   action_policy_changed: 'Protection settings changed',
   action_account_locked: 'Account locked',
@@ -218,7 +222,7 @@ export const en = {
   notMeLock: 'your account is locked at once;',
   notMeSignOut: 'every session of your account is signed out, in the game and everywhere else;',
   notMeReset: 'you must choose a new password the next time you log in.',
-  notMeAfter: 'To play again, use the unlock link we send you or contact customer support.',
+  notMeAfter: 'Then contact customer support: they unlock the account once they have checked it is yours.',
   notMeConfirm: 'Lock my account',
   notMeCancel: 'Cancel',
   answering: 'Sending…',
@@ -411,6 +415,10 @@ export const ko: Catalogue = {
   reasonSuspicious: '{country}에서의 의심스러운 로그인({why})',
   reasonSuspiciousNoCountry: '의심스러운 로그인({why})',
   why_foreign_country: '거주 국가도 신뢰 국가도 아님',
+  reasonNotMe: '로그인이 “본인 아님”으로 신고됨',
+  reasonNotMeBy: '{who}이(가) 로그인을 “본인 아님”으로 신고함',
+  unlockHelpNotMe:
+    '본인이 아닌 로그인으로 신고되었으므로 고객 지원팀이 본인 계정임을 확인한 뒤에만 잠금을 해제할 수 있습니다. 다음 로그인 때 새 비밀번호를 정해야 합니다.',
 
   action_policy_changed: '보호 설정 변경',
   action_account_locked: '계정 잠김',
@@ -493,7 +501,7 @@ export const ko: Catalogue = {
   notMeLock: '계정이 즉시 잠깁니다.',
   notMeSignOut: '게임을 포함한 모든 곳에서 계정의 모든 세션이 로그아웃됩니다.',
   notMeReset: '다음 로그인 때 새 비밀번호를 정해야 합니다.',
-  notMeAfter: '다시 플레이하려면 보내 드리는 잠금 해제 링크를 사용하거나 고객 지원팀에 문의하세요.',
+  notMeAfter: '그다음 고객 지원팀에 문의하세요. 본인 계정임을 확인한 뒤 잠금을 해제해 드립니다.',
   notMeConfirm: '계정 잠그기',
   notMeCancel: '취소',
   answering: '보내는 중…',

@@ -386,6 +386,11 @@ describe('the player page and the support console in a browser', () => {
       await page.getByLabel('Language', { exact: true }).selectOption('ko');
       await page.getByRole('heading', { name: '로그인 기록' }).waitFor();
       expect(await japan.textContent()).toContain('일본');
+      expect(await japan.getByTestId('verdict').textContent()).toBe('의심스러움');
+      expect(await japan.getByTestId('signals').textContent()).toContain(
+        '일본에서 로그인, 거주 국가도 신뢰 국가도 아님',
+      );
+      expect(await japan.getByRole('button', { name: /본인이 아닙니다/ }).count()).toBe(1);
       expect(await rows.count()).toBe(22);
       expect(await page.evaluate(() => document.documentElement.lang)).toBe('ko');
       await page.getByLabel('언어', { exact: true }).selectOption('en');
@@ -579,10 +584,10 @@ describe('the player page and the support console in a browser', () => {
       expect(await login.getByTestId('answer').textContent()).toBe('You said: it wasn’t you');
       expect(await login.getByRole('button', { name: /This wasn’t me/ }).count()).toBe(0);
       // The lock notice follows, and the settings are read-only now.
-      await page
-        .getByTestId('lock-status')
-        .getByRole('heading', { name: 'Your account is locked' })
-        .waitFor();
+      const notice = page.getByTestId('lock-status');
+      await notice.getByRole('heading', { name: 'Your account is locked' }).waitFor();
+      expect(await notice.textContent()).toContain('Reason: a sign-in was reported as “not me”');
+      expect(await notice.textContent()).toContain('only customer support can unlock the account');
       expect(await page.getByRole('button', { name: 'Save settings' }).isDisabled()).toBe(true);
       expect((await api('account-guard', `/v1/accounts/${NOTME}/status`, notMeToken)).body.locked).toBe(true);
 
@@ -821,6 +826,12 @@ describe('the player page and the support console in a browser', () => {
       await page.keyboard.type(PLAYER);
       await page.keyboard.press('Enter');
       await page.getByRole('heading', { name: `Account ${PLAYER}` }).waitFor();
+
+      // The console's home: both lists, their links and the period picker.
+      await page.goto(`${web!.url}/support`);
+      await page.getByTestId('alerts').waitFor();
+      await page.getByTestId('locked-section').and(page.locator('[aria-busy=false]')).waitFor();
+      await check();
     } finally {
       await context.close();
     }

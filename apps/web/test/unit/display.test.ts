@@ -1,4 +1,4 @@
-import { describeAction, describeActor, describeLockReason } from '../../client/i18n/describe';
+import { describeAction, describeActor, describeLockReason, notMeReporter } from '../../client/i18n/describe';
 import { COUNTRY_CODES, countryOptions } from '../../client/lib/countries';
 import { countryName, flagEmoji, isForeign } from '../../client/lib/geo';
 import { maskIp } from '../../client/lib/ip';
@@ -69,6 +69,20 @@ describe('words for the services’ codes', () => {
     expect(describeLockReason(reason, 'ko')).toBe(
       '일본에서의 의심스러운 로그인(거주 국가도 신뢰 국가도 아님)',
     );
+  });
+
+  test('when the lock came from a "not me" answer, then the reason says so and who reported it', () => {
+    expect(describeLockReason('reported by the player: not me', 'en')).toBe(
+      'a sign-in was reported as “not me”',
+    );
+    expect(describeLockReason('reported by the player: not me', 'ko')).toBe(
+      '로그인이 “본인 아님”으로 신고됨',
+    );
+    expect(describeLockReason('reported by support:staff-9: not me', 'en')).toBe(
+      'a sign-in was reported as “not me” by Support staff staff-9',
+    );
+    expect(notMeReporter('reported by the player: not me')).toBe('player');
+    expect(notMeReporter('suspicious login from JP: foreign_country')).toBeNull();
   });
 
   test('when a lock reason has an unknown shape, then it is shown verbatim', () => {
