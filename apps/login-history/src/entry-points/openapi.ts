@@ -7,7 +7,7 @@ export const HISTORY_ROUTES: RouteDoc[] = [
     path: '/v1/accounts/{accountId}/logins',
     summary: "An account's logins, newest first, a page at a time",
     description:
-      "The player themselves (token `sub` = accountId) or `support`. Failed attempts are listed too (`result` `failed`, with the login server's `reason`). Once account-guard has assessed a login, its item carries `assessment` (verdict, risk, reasons, signals, actions and the player's `answer`, null until answered). An item's `id` is its login's id (the `login.succeeded`/`login.failed` id), the one account-guard's feedback route takes as `loginEventId`. Pass `nextCursor` back as `cursor` for the next page.",
+      "The player themselves (token `sub` = accountId) or `support`. Failed attempts are listed too (`result` `failed`, with the login server's `reason`). Once account-guard has assessed a login, its item carries `assessment` (verdict, risk, reasons, signals, actions and the player's `answer`, null until answered). An item's `loginEventId` is its login's id (the `login.succeeded`/`login.failed` id), the one account-guard's feedback route takes; `id` is the record id. Pass `nextCursor` back as `cursor` for the next page.",
     security: 'bearer',
     roles: ['support'],
     params: paramsSchema,

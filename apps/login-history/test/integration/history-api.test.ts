@@ -57,10 +57,12 @@ describe('GET /v1/accounts/{accountId}/logins', () => {
     const expected = [...pagedLogins].reverse();
     expect(seen.map((i) => i.ip)).toEqual(expected.map((e) => e.data.ip));
     expect(seen.map((i) => i.loggedInAt)).toEqual(expected.map((e) => e.time));
-    // Each item is named by its login's id (the login.succeeded id, SPEC §3).
-    expect(seen.map((i) => i.id)).toEqual(expected.map((e) => e.correlationid));
+    expect(new Set(seen.map((i) => i.id)).size).toBe(25);
+    // Each item also names its login's id (the login.succeeded id, SPEC §3), which answers it.
+    expect(seen.map((i) => i.loginEventId)).toEqual(expected.map((e) => e.correlationid));
     expect(seen[0]).toEqual({
-      id: expected[0]!.correlationid,
+      id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      loginEventId: expected[0]!.correlationid,
       loggedInAt: expected[0]!.time,
       ip: expected[0]!.data.ip,
       country: expected[0]!.data.geo.country,

@@ -23,7 +23,6 @@ import { setUpBrokerUsers, urlAs } from '@account-security/shared/testing/broker
 import { sql } from 'kysely';
 import type { DB } from '../../src/data-access/tables';
 import { start } from '../../src/main';
-import { recordIdOf } from '../../src/application/record-logins/prepare.step';
 import { LOGIN_ASSESSED_QUEUE } from '../../src/entry-points/login-assessed.consumer';
 import { LOGIN_REPORTED_QUEUE } from '../../src/entry-points/login-reported.consumer';
 import {
@@ -141,8 +140,9 @@ describe('outcomes of logins in the history', () => {
     for (const page of [await history('acc-out-a'), await history('acc-out-a', support)]) {
       expect(page.items).toEqual([
         {
+          id: expect.any(String),
           // The login's own id: the one its answer is posted to (SPEC §8 feedback).
-          id: loginId,
+          loginEventId: loginId,
           loggedInAt: t(10).toISOString(),
           ip: '198.51.100.10',
           country: 'US',
@@ -151,7 +151,8 @@ describe('outcomes of logins in the history', () => {
           assessment: expected,
         },
         {
-          id: failure.correlationid,
+          id: expect.any(String),
+          loginEventId: failure.correlationid,
           loggedInAt: t(9).toISOString(),
           ip: '198.51.100.10',
           country: 'KR',
@@ -411,9 +412,9 @@ describe('outcomes of logins in the history', () => {
     expect(seen).toHaveLength(7);
     expect(new Set(seen.map((i) => i.id)).size).toBe(7);
     // Newest first by (time, record id), the order the keyset cursor pages in.
-    const key = (i: any) => `${i.loggedInAt}/${recordIdOf(i.id)}`;
+    const key = (i: any) => `${i.loggedInAt}/${i.id}`;
     const order = [...seen].sort((a, b) => (key(a) < key(b) ? 1 : -1));
-    expect(new Set(seen.map((i) => i.id))).toEqual(
+    expect(new Set(seen.map((i) => i.loginEventId))).toEqual(
       new Set([...logins, ...failures].map((e) => e.correlationid)),
     );
     expect(seen.map((i) => i.id)).toEqual(order.map((i) => i.id));

@@ -45,9 +45,10 @@ export async function listHistory(
     items: page.map((r) => {
       const assessment = assessmentOf(outcomes.get(r.id));
       return {
-        // The login's id, which answers it (SPEC §8 feedback); the record id only on rows
-        // recorded before logins kept it (none once the migration filled them in).
-        id: r.loginId ?? r.id,
+        // The record id, and the login's own id, which its answer names (SPEC §8 feedback);
+        // every row has it once the migration filled in the older ones.
+        id: r.id,
+        ...(r.loginId ? { loginEventId: r.loginId } : {}),
         loggedInAt: r.loggedInAt.toISOString(),
         ip: r.ip,
         country: r.country,

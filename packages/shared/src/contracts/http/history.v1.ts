@@ -23,7 +23,13 @@ export type LoginAssessment = z.infer<typeof loginAssessment>;
 
 /** GET /v1/accounts/{accountId}/logins (login-history), newest first. */
 export const loginItem = z.object({
+  /** The record id (login.recorded's `history.recordId`). */
   id: z.string(),
+  /**
+   * An addition (SPEC §8): the login's own id (its login.succeeded or login.failed id), the one
+   * account-guard's feedback route takes. Absent only on rows recorded before it existed.
+   */
+  loginEventId: z.string().optional(),
   loggedInAt: isoTime,
   ip: z.string(),
   country: countryCode.nullable(),
