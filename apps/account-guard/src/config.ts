@@ -127,6 +127,22 @@ export const configShape = {
   TRAVEL_PASS_MAX_DAYS: env.int(1, 3650).default(90),
   /** SPEC §8: the travel pass "it was me" grants the login's country, in days (at most TRAVEL_PASS_MAX_DAYS). */
   FEEDBACK_TRAVEL_PASS_DAYS: env.int(1, 3650).default(30),
+  /**
+   * SPEC §10: `shadow` assesses, decides and audits every login as usual but carries nothing
+   * out (no notice, kick, block or lock); its actions are recorded with the status `shadow`.
+   */
+  ENFORCEMENT: env.enum(['enforce', 'shadow'] as const).default('enforce'),
+  /**
+   * Names this deployment beside another account-guard on the same broker (a shadow running a
+   * new threshold): its queues become `account-guard.<instance>.<routing key>` and its retry
+   * exchange `account-guard.<instance>.retry`. Unset: `account-guard.<routing key>`, as always.
+   */
+  SERVICE_INSTANCE: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,31}$/, {
+      message: 'must be 1-32 lowercase letters, digits or dashes (not starting with a dash)',
+    })
+    .optional(),
 };
 
 export type AppConfig = z.infer<z.ZodObject<typeof configShape>> & {
@@ -143,6 +159,15 @@ function assertGroup(c: Record<string, unknown>, names: string[]): void {
     missing,
     `is required when ${set.join(' and ')} ${set.length > 1 ? 'are' : 'is'} set`,
   );
+}
+
+/**
+ * The name this deployment declares its queues and retry exchange under: `account-guard`, or
+ * `account-guard.<SERVICE_INSTANCE>` (still inside the account-guard broker user's rights,
+ * `^account-guard\..*`).
+ */
+export function deploymentName(c: Pick<AppConfig, 'SERVICE_INSTANCE'>): string {
+  return c.SERVICE_INSTANCE ? `${SERVICE_NAME}.${c.SERVICE_INSTANCE}` : SERVICE_NAME;
 }
 
 /** The signals' limits as the domain takes them. */

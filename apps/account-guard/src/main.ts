@@ -1,5 +1,8 @@
 import {
+  LOGIN_RECORDED,
+  LOGIN_REPORTED,
   RunningService,
+  serviceQueue,
   tokenVerifierFor,
   ensureDatabase,
   migrateToLatest,
@@ -11,12 +14,12 @@ import {
 import type { AppContext } from './application/context';
 import { createAppMetrics } from './application/metrics';
 import { OutboxWorker } from './application/outbox/worker';
-import { SERVICE_NAME, loadAccountGuardConfig } from './config';
+import { SERVICE_NAME, deploymentName, loadAccountGuardConfig } from './config';
 import { Deps, createDeps } from './deps';
 import { DOMAIN_STATUSES } from './entry-points/domain-statuses';
 import { registerAccountRoutes } from './entry-points/account.http';
-import { LOGIN_RECORDED_QUEUE, loginRecordedConsumer } from './entry-points/login-recorded.consumer';
-import { LOGIN_REPORTED_QUEUE, loginReportedConsumer } from './entry-points/login-reported.consumer';
+import { loginRecordedConsumer } from './entry-points/login-recorded.consumer';
+import { loginReportedConsumer } from './entry-points/login-reported.consumer';
 import { registerContactRoutes } from './entry-points/contacts.http';
 import { registerSupportRoutes } from './entry-points/support.http';
 import { registerUnlockRoutes } from './entry-points/unlock.http';
@@ -33,11 +36,16 @@ export async function start(
 ): Promise<RunningService> {
   const config = loadAccountGuardConfig(source);
   let worker: OutboxWorker | undefined;
+  // SERVICE_INSTANCE: a second deployment (a shadow beside the enforcing one) gets queues of its
+  // own; unset, these are LOGIN_RECORDED_QUEUE and LOGIN_REPORTED_QUEUE.
+  const name = deploymentName(config);
+  const recordedQueue = serviceQueue(name, LOGIN_RECORDED);
+  const reportedQueue = serviceQueue(name, LOGIN_REPORTED);
 
   return startService({
-    name: SERVICE_NAME,
+    name,
     config,
-    queues: [LOGIN_RECORDED_QUEUE, LOGIN_REPORTED_QUEUE],
+    queues: [recordedQueue, reportedQueue],
     setup: async ({ logger, metrics, broker }) => {
       const deps = createDeps(config, { broker, logger }, overrides);
       try {
@@ -87,7 +95,10 @@ export async function start(
       const verify = tokenVerifierFor(config);
 
       return {
-        consumers: [loginRecordedConsumer(ctx), loginReportedConsumer(ctx)],
+        consumers: [
+          { ...loginRecordedConsumer(ctx), queue: recordedQueue },
+          { ...loginReportedConsumer(ctx), queue: reportedQueue },
+        ],
         routes: (app) => {
           registerAccountRoutes(app, ctx, verify);
           registerUnlockRoutes(app, ctx);
@@ -98,7 +109,7 @@ export async function start(
         domainStatuses: { ...DOMAIN_STATUSES, ...FEEDBACK_STATUSES },
         openapi: accountGuardOpenApi,
         readiness: [{ name: 'database', check: () => pingDb(deps.db) }],
-        info: () => ({ channels: ctx.channelsEnabled }),
+        info: () => ({ channels: ctx.channelsEnabled, enforcement: config.ENFORCEMENT }),
         // The worker publishes through the broker: it stops before the broker closes.
         beforeStop: async () => {
           await worker?.stop();

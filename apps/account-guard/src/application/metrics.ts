@@ -17,6 +17,12 @@ export function createAppMetrics(registry: Registry, db: Db) {
       labelNames: ['channel', 'outcome'] as const,
       registers: [registry],
     }),
+    shadowActions: new Counter({
+      name: 'account_guard_shadow_actions_total',
+      help: 'Actions only recorded under ENFORCEMENT=shadow (SPEC §10), by type and channel (none for kick, block, lock)',
+      labelNames: ['type', 'channel'] as const,
+      registers: [registry],
+    }),
     capped: new Counter({
       name: 'account_guard_notices_capped_total',
       help: 'Notices skipped by an hourly cap, by channel and cap (account, number)',

@@ -18,6 +18,7 @@ export const toStoredDecision = (
     | 'policy'
     | 'risk'
     | 'signals'
+    | 'shadow'
     | 'assessed_published_at'
   >,
 ): StoredDecision => ({
@@ -29,6 +30,7 @@ export const toStoredDecision = (
   policy: d.policy,
   risk: d.risk ?? 0,
   signals: d.signals ?? [],
+  shadow: d.shadow ?? false,
   assessedPublished: d.assessed_published_at !== null,
 });
 

@@ -20,7 +20,8 @@ export type AuditAction =
   | 'feedback'
   | 'feedback_refused'
   | 'travel_pass_added'
-  | 'travel_pass_removed';
+  | 'travel_pass_removed'
+  | 'shadow_action';
 
 /** The details key naming the origin of a notice that follows no login. */
 const originKey = { settings_change: 'changeId', contact: 'verificationId' } as const;
@@ -83,6 +84,46 @@ export function decisionEntries(
     if (a.type === 'block') entries.push(loginBlockedEntry(login));
   }
   return entries;
+}
+
+/** The entry an enforcing deployment would write when the action is carried out. */
+const WOULD_BE: Record<PlannedAction['type'], AuditAction> = {
+  notify: 'notification_sent',
+  kick: 'session_kicked',
+  block: 'login_blocked',
+  lock: 'account_locked',
+};
+
+/**
+ * SPEC §10: the entries of a decision made in shadow. Each action it would have carried out is a
+ * `shadow_action` whose reason is the entry enforcing would have written (`account_locked`,
+ * `session_kicked`, `login_blocked`, `notification_sent`), with what it would have done; a notice
+ * skipped (no address, channel off) is audited as when enforcing: it would not have gone out either.
+ */
+export function shadowDecisionEntries(
+  login: LoginFacts,
+  actions: PlannedAction[],
+  lockReason: string,
+): NewAuditEntry[] {
+  return actions.map((a) => {
+    if (a.type === 'notify' && a.skip) return notificationSkippedEntry(login, { ...a, skip: a.skip });
+    const what =
+      a.type === 'notify'
+        ? { channel: a.channel, kind: a.notice }
+        : a.type === 'kick'
+          ? { kickReason: a.reason }
+          : a.type === 'lock'
+            ? { lockReason }
+            : { blockReason: 'region_blocked' };
+    return {
+      accountId: login.accountId,
+      action: 'shadow_action',
+      actor: 'system',
+      reason: WOULD_BE[a.type],
+      loginId: login.loginId,
+      details: { shadow: true, type: a.type, ...what, country: login.country, sessionId: login.sessionId },
+    };
+  });
 }
 
 /** The entry of a broker command carried out (the lock's was written when it was decided). */

@@ -58,6 +58,8 @@ export interface AssessedDecision {
   policy: Policy;
   risk: number;
   signals: FiredSignal[];
+  /** SPEC §10: decided under ENFORCEMENT=shadow, so its actions were only recorded. */
+  shadow?: boolean;
 }
 
 export function loginAssessed(
@@ -79,6 +81,8 @@ export function loginAssessed(
       ...(a.channel ? { channel: a.channel } : {}),
       status: a.status,
     })),
+    // Only in shadow: an enforcing deployment's events stay exactly as they were.
+    ...(decision.shadow ? { shadow: true } : {}),
   };
   return followUp(origin, LOGIN_ASSESSED, data, { source: SOURCE });
 }

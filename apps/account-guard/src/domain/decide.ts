@@ -16,8 +16,10 @@ export interface Decision {
   settings: ProtectionSettings;
   assessment: Assessment;
   plan: Plan;
-  /** The lock this login starts (its plan locks the account), or null. */
+  /** The lock this login starts (its plan locks the account), or null; always null in shadow. */
   newLock: { lockId: string; reason: string } | null;
+  /** SPEC §10: decided in shadow, so the plan is only recorded (every action it would carry out). */
+  shadow: boolean;
 }
 
 export interface DecideInput {
@@ -30,6 +32,8 @@ export interface DecideInput {
   newLockId: () => string;
   /** SPEC §7's limits (config.ts); the documented defaults when left out. */
   thresholds?: SignalThresholds;
+  /** SPEC §10 (ENFORCEMENT=shadow): plan as usual, carry nothing out. */
+  shadow?: boolean;
 }
 
 /**
@@ -37,6 +41,9 @@ export interface DecideInput {
  * order given): a later login of an account sees what an earlier one did to it, so a login after
  * the one that locked the account is refused as `account_locked` like any login to a locked
  * account. Returns the decisions in that order.
+ *
+ * In shadow the plans are the same, but a plan that would lock starts no lock: the account stays
+ * open, so its later logins are judged as they would be in the next batch, against no lock.
  */
 export function decideInOrder(input: DecideInput): Decision[] {
   const ordered = input.logins
@@ -44,6 +51,7 @@ export function decideInOrder(input: DecideInput): Decision[] {
     .sort((a, b) => a.t - b.t || a.i - b.i)
     .map((x) => x.login);
   const locks = new Map<string, LockState | null>();
+  const shadow = input.shadow ?? false;
   return ordered.map((login) => {
     const account = input.accountOf(login.accountId);
     const lock = locks.has(login.accountId) ? locks.get(login.accountId)! : account.lock;
@@ -56,10 +64,10 @@ export function decideInOrder(input: DecideInput): Decision[] {
       channelsEnabled: input.channelsEnabled,
     });
     let newLock: Decision['newLock'] = null;
-    if (plan.actions.some((a) => a.type === 'lock')) {
+    if (!shadow && plan.actions.some((a) => a.type === 'lock')) {
       newLock = { lockId: input.newLockId(), reason: lockReason(plan.reasons, login.country) };
       locks.set(login.accountId, { lockId: newLock.lockId, lockedAt: login.at, reason: newLock.reason });
     }
-    return { login, settings: account.settings, assessment, plan, newLock };
+    return { login, settings: account.settings, assessment, plan, newLock, shadow };
   });
 }

@@ -102,3 +102,51 @@ describe('deciding several logins at once', () => {
     expect(decisions[1]!.newLock).toBeNull();
   });
 });
+
+describe('deciding in shadow (SPEC §10)', () => {
+  const decideIn = (
+    shadow: boolean | undefined,
+    logins: LoginFacts[],
+    accounts: Record<string, AccountState>,
+  ) =>
+    decideInOrder({
+      logins,
+      accountOf: (id) => accounts[id] ?? { settings: settings('none'), lock: null },
+      channelsEnabled: enabled,
+      newLockId: () => 'lock-1',
+      ...(shadow !== undefined ? { shadow } : {}),
+    });
+
+  test('when a foreign login meets the lock policy in shadow, then the plan is the one enforcing makes, but no lock is started', () => {
+    const account = { settings: settings('lock'), lock: null };
+    const foreign = login('acc-s', 'JP', '2026-11-21T10:00:00.000Z');
+    const [enforced] = decideIn(undefined, [foreign], { 'acc-s': account });
+    const [shadowed] = decideIn(true, [foreign], { 'acc-s': account });
+    expect(enforced!.shadow).toBe(false);
+    expect(enforced!.newLock).not.toBeNull();
+    expect(shadowed!.shadow).toBe(true);
+    expect(shadowed!.newLock).toBeNull();
+    expect(shadowed!.plan).toEqual(enforced!.plan);
+    expect(shadowed!.plan.actions.map((a) => a.type)).toEqual(['notify', 'kick', 'lock']);
+    expect(shadowed!.assessment).toEqual(enforced!.assessment);
+  });
+
+  test('when a later login of the same batch follows a lock that shadow only recorded, then it is judged against no lock', () => {
+    const foreign = login('acc-t', 'JP', '2026-11-21T10:00:00.000Z');
+    const home = login('acc-t', 'KR', '2026-11-21T10:00:01.000Z');
+    const [, second] = decideIn(true, [foreign, home], {
+      'acc-t': { settings: settings('lock'), lock: null },
+    });
+    expect(second!.plan).toEqual({ reasons: [], actions: [] });
+    expect(second!.assessment.verdict).toBe('trusted');
+  });
+
+  test('when an account is locked already, then shadow records the kick a locked account gets', () => {
+    const lock = { lockId: 'old', lockedAt: '2026-11-20T00:00:00.000Z', reason: 'support' };
+    const [d] = decideIn(true, [login('acc-u', 'KR', '2026-11-21T10:00:00.000Z')], {
+      'acc-u': { settings: settings('lock'), lock },
+    });
+    expect(d!.plan.actions).toEqual([{ type: 'kick', reason: 'account_locked' }]);
+    expect(d!.shadow).toBe(true);
+  });
+});

@@ -31,12 +31,13 @@ const origin = {
 };
 const now = new Date('2026-11-21T10:00:02.000Z');
 
-function rowsFor(policy: Policy, facts: LoginFacts = login) {
+function rowsFor(policy: Policy, facts: LoginFacts = login, shadow = false) {
   const [decision] = decideInOrder({
     logins: [facts],
     accountOf: () => ({ settings: settings(policy), lock: null }),
     channelsEnabled: { email: true, sms: true, in_game: true },
     newLockId: () => 'lock-1',
+    shadow,
   });
   return decisionToRows(decision!, { origin, now, settingsUrl: null });
 }
@@ -93,6 +94,75 @@ describe('turning a decision into rows', () => {
     expect(locks).toEqual([]);
     expect(actions.find((a) => a.type === 'block')).toMatchObject({ status: 'done', completedAt: now });
     expect(audits.map((a) => a.action)).toEqual(['notification_skipped', 'login_blocked']);
+  });
+});
+
+describe('turning a shadow decision into rows (SPEC §10)', () => {
+  test('when a foreign login meets the lock policy in shadow, then every action it would carry out is recorded as shadow with nothing to carry out, and no lock', () => {
+    const { decision, actions, audits, locks } = rowsFor('lock', login, true);
+    expect(decision).toMatchObject({
+      login_id: 'login-1',
+      verdict: 'suspicious',
+      policy: 'lock',
+      shadow: true,
+    });
+    expect(locks).toEqual([]);
+    expect(actions.map((a) => [a.type, a.channel ?? null, a.status, a.detail ?? null])).toEqual([
+      ['notify', 'in_game', 'shadow', 'lock'],
+      ['notify', 'email', 'shadow', 'lock'],
+      // No phone: enforcing could not have sent it either.
+      ['notify', 'sms', 'skipped', 'no_address'],
+      ['kick', null, 'shadow', 'account_locked'],
+      ['lock', null, 'shadow', null],
+    ]);
+    for (const a of actions) {
+      expect(a.payload).toBeUndefined();
+      expect(a.completedAt).toEqual(now);
+    }
+    expect(audits.map((a) => [a.action, a.reason])).toEqual([
+      ['shadow_action', 'notification_sent'],
+      ['shadow_action', 'notification_sent'],
+      ['notification_skipped', 'no_address'],
+      ['shadow_action', 'session_kicked'],
+      ['shadow_action', 'account_locked'],
+    ]);
+    expect(audits[4]).toMatchObject({
+      accountId: 'acc-1',
+      actor: 'system',
+      loginId: 'login-1',
+      details: {
+        shadow: true,
+        type: 'lock',
+        lockReason: 'suspicious login from JP: foreign_country',
+        country: 'JP',
+        sessionId: 'sess-1',
+      },
+    });
+    expect(audits[0]!.details).toMatchObject({
+      shadow: true,
+      type: 'notify',
+      channel: 'in_game',
+      kind: 'lock',
+    });
+  });
+
+  test('when a foreign login meets the block policy in shadow, then the block is a shadow action and no login_blocked is audited', () => {
+    const { actions, audits } = rowsFor('block', login, true);
+    expect(actions.find((a) => a.type === 'block')).toMatchObject({
+      status: 'shadow',
+      detail: 'region_blocked',
+    });
+    expect(audits.map((a) => a.action)).not.toContain('login_blocked');
+    expect(audits.filter((a) => a.action === 'shadow_action').map((a) => a.reason)).toEqual([
+      'notification_sent',
+      'notification_sent',
+      'login_blocked',
+      'session_kicked',
+    ]);
+  });
+
+  test('when a decision is enforced, then its row does not say shadow (the column keeps its default)', () => {
+    expect(rowsFor('lock').decision).not.toHaveProperty('shadow');
   });
 });
 

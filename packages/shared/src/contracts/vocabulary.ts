@@ -16,8 +16,11 @@ export const ACTION_TYPES = ['notify', 'kick', 'block', 'lock'] as const;
 export type ActionType = (typeof ACTION_TYPES)[number];
 export const actionType = z.enum(ACTION_TYPES);
 
-/** Where an action stands: `pending` until carried out, then `sent`/`done`, or `skipped`/`failed`. */
-export const ACTION_STATUSES = ['pending', 'sent', 'done', 'skipped', 'failed'] as const;
+/**
+ * Where an action stands: `pending` until carried out, then `sent`/`done`, or `skipped`/`failed`;
+ * `shadow` (SPEC §10, ENFORCEMENT=shadow): only recorded, never carried out.
+ */
+export const ACTION_STATUSES = ['pending', 'sent', 'done', 'skipped', 'failed', 'shadow'] as const;
 export type ActionStatus = (typeof ACTION_STATUSES)[number];
 
 export const KICK_REASONS = ['foreign_login', 'region_blocked', 'account_locked'] as const;

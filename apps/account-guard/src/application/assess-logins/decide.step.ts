@@ -14,7 +14,8 @@ import { withPlayerAnswers } from './player-answers';
 /**
  * The decision transaction: every account of the batch locked at once, then what exists read
  * in one query, the new decisions computed in code and written with one insert per table.
- * Returns every login's decision, new or found.
+ * Returns every login's decision, new or found: a decision found keeps how it was made (a
+ * shadow decision stays one after a switch to ENFORCEMENT=enforce, and the other way round).
  */
 export async function decideLogins(
   trx: Trx,
@@ -56,6 +57,7 @@ export async function decideLogins(
     channelsEnabled: ctx.channelsEnabled,
     newLockId: randomUUID,
     thresholds: signalThresholds(ctx.config),
+    shadow: ctx.config.ENFORCEMENT === 'shadow',
   });
 
   // One clock reading for the batch: its new locks' time, which their account.locked carry.
@@ -77,7 +79,7 @@ export async function decideLogins(
     throw new Error('a login of this batch was decided concurrently elsewhere');
   }
 
-  for (const { login, settings, assessment, plan } of decisions) {
+  for (const { login, settings, assessment, plan, shadow } of decisions) {
     const decision = {
       loginId: login.loginId,
       accountId: login.accountId,
@@ -87,6 +89,7 @@ export async function decideLogins(
       policy: settings.policy,
       risk: assessment.risk,
       signals: assessment.signals,
+      shadow,
       assessedPublished: false,
     };
     out.set(login.loginId, { decision, actions: [], created: true });

@@ -2,7 +2,7 @@ import type { NewAction } from '../../data-access/action.repository';
 import type { NewLock } from '../../data-access/lock.repository';
 import type { NewDecisionRow } from '../../data-access/tables/login-decision.table';
 import type { Delivery } from '../../domain/actions';
-import { NewAuditEntry, decisionEntries } from '../../domain/audit';
+import { NewAuditEntry, decisionEntries, shadowDecisionEntries } from '../../domain/audit';
 import { Origin, accountLocked, playerMessage, sessionKick } from '../../domain/commands';
 import { whatWasNew } from '../../domain/assessment';
 import type { Decision } from '../../domain/decide';
@@ -28,12 +28,25 @@ export interface Rows {
  * as complete events, email/SMS as facts to render when sent), its audit entries (the lock's
  * first) and its lock. `now` is the batch's one reading of the clock: the lock's time, which its
  * account.locked carries, and the base of every action's schedule.
+ *
+ * A decision made in shadow (SPEC §10) writes its row (marked shadow) and every action it would
+ * carry out with the status `shadow`, done at once and with nothing to carry out (no event, no
+ * delivery), so neither the consumer nor the outbox worker ever acts on it; no lock; and the
+ * audit says what would have been done.
  */
 export function decisionToRows(
   d: Decision,
   r: { origin: Origin; now: Date; settingsUrl: string | null },
 ): Rows {
   const { login, newLock, plan } = d;
+  if (d.shadow) {
+    return {
+      decision: decisionRow(d, r.origin.id),
+      actions: plan.actions.map((action) => shadowActionOf(action, d, r.now)),
+      audits: shadowDecisionEntries(login, plan.actions, lockReason(plan.reasons, login.country)),
+      locks: [],
+    };
+  }
   const unlockChannels = plan.actions.flatMap((a) =>
     a.type === 'notify' && !a.skip && (a.channel === 'email' || a.channel === 'sms') ? [a.channel] : [],
   );
@@ -62,7 +75,8 @@ export function decisionToRows(
  * The decision's own row. It keeps the login's device (as its key, never the raw id) and ASN, so
  * an "it was me" for this login can make them known to the account (SPEC §8).
  */
-function decisionRow({ login, settings, assessment, plan }: Decision, eventId: string): NewDecisionRow {
+function decisionRow(d: Decision, eventId: string): NewDecisionRow {
+  const { login, settings, assessment, plan } = d;
   return {
     login_id: login.loginId,
     event_id: eventId,
@@ -79,7 +93,28 @@ function decisionRow({ login, settings, assessment, plan }: Decision, eventId: s
     signals: JSON.stringify(assessment.signals),
     device_key: login.deviceId !== undefined ? deviceKey(login.deviceId) : null,
     asn: login.asn ?? null,
+    ...(d.shadow ? { shadow: true } : {}),
   };
+}
+
+/**
+ * An action of a shadow decision: recorded, never carried out. A notice the deployment could not
+ * have sent either (no address, channel off) stays `skipped`, as when enforcing.
+ */
+function shadowActionOf(action: PlannedAction, { login }: Decision, now: Date): NewAction {
+  const base = { loginId: login.loginId, accountId: login.accountId, type: action.type, completedAt: now };
+  switch (action.type) {
+    case 'notify':
+      return action.skip
+        ? { ...base, channel: action.channel, status: 'skipped', detail: action.skip }
+        : { ...base, channel: action.channel, status: 'shadow', detail: action.notice };
+    case 'kick':
+      return { ...base, status: 'shadow', detail: action.reason };
+    case 'block':
+      return { ...base, status: 'shadow', detail: 'region_blocked' };
+    case 'lock':
+      return { ...base, status: 'shadow' };
+  }
 }
 
 function actionOf(

@@ -48,7 +48,7 @@ export function assessLogins(
   });
 }
 
-/** Logs and counts a decision once it is committed. */
+/** Logs and counts a decision once it is committed (a shadow decision's would-be actions too). */
 function report(ctx: AppContext, login: DeliveredLogin, { decision, actions, created }: DecidedLogin): void {
   if (!created) {
     login.log.info('login already assessed: finishing what is left of it');
@@ -58,6 +58,7 @@ function report(ctx: AppContext, login: DeliveredLogin, { decision, actions, cre
   for (const a of actions) {
     if (a.type === 'notify' && a.status === 'skipped')
       ctx.metrics.notifications.inc({ channel: a.channel ?? 'unknown', outcome: 'skipped' });
+    if (a.status === 'shadow') ctx.metrics.shadowActions.inc({ type: a.type, channel: a.channel ?? 'none' });
   }
   login.log.info(
     {
@@ -65,6 +66,7 @@ function report(ctx: AppContext, login: DeliveredLogin, { decision, actions, cre
       reasons: decision.reasons,
       policy: decision.policy,
       actions: actions.length,
+      ...(decision.shadow ? { shadow: true } : {}),
     },
     'login assessed',
   );

@@ -44,7 +44,9 @@ const errorText = (err: unknown) => (err instanceof Error ? err.message : String
  * The in-service retry loop: delivers pending email/SMS notifications (first attempt and
  * retries with growing delay), takes over broker commands a consumer left unfinished, and
  * publishes events written to the outbox by HTTP requests (account.unlocked). Several replicas
- * can run it at once: rows are claimed with FOR UPDATE SKIP LOCKED and a lease.
+ * can run it at once: rows are claimed with FOR UPDATE SKIP LOCKED and a lease. Only `pending`
+ * rows are claimed: an action recorded in shadow (SPEC §10, status `shadow`, no event and no
+ * delivery) is never picked up, whatever ENFORCEMENT the worker's own deployment runs with.
  */
 export class OutboxWorker {
   private running = false;

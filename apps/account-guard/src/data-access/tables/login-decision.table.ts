@@ -21,6 +21,8 @@ export interface LoginDecisionTable {
   /** SPEC §8 (migration 2026_12_04_0900): deviceKey() of client.deviceId, and geo.asn; null when absent or older. */
   device_key: ColumnType<string | null, string | null | undefined, string | null>;
   asn: ColumnType<number | null, number | null | undefined, number | null>;
+  /** SPEC §10 (migration 2026_12_04_1100): decided under ENFORCEMENT=shadow; false on older rows. */
+  shadow: ColumnType<boolean, boolean | undefined, boolean>;
   decided_at: Timestamp;
   assessed_published_at: NullableTimestamp;
 }
