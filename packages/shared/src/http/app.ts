@@ -26,6 +26,14 @@ export const READINESS_CACHE_MS = 1000;
  * orchestrators probing often (or an outsider hammering /readyz) then cost one database round
  * trip a second, not one each, and cannot take the connections the consumers need.
  */
+/**
+ * A request path with its one-time token hidden: unlock, answer and contact-verification links
+ * carry a bearer secret in the path, which must never reach a log line.
+ */
+export function redactTokenPath(url: string): string {
+  return url.replace(/\/v1\/(unlock|feedback|contacts\/verify)\/[^/?#]+/gi, '/v1/$1/[token]');
+}
+
 export function cachedReadiness(
   checks: ReadinessCheck[],
   { cacheMs = READINESS_CACHE_MS, timeoutMs = 5000 } = {},
@@ -123,7 +131,7 @@ export function createHttpApp(opts: HttpAppOptions): Express {
       serializers: {
         req: (req) => ({
           method: req.method,
-          url: String(req.url).replace(/\/v1\/unlock\/[^/?]+/i, '/v1/unlock/[token]'),
+          url: redactTokenPath(String(req.url)),
         }),
         res: (res) => ({ statusCode: res.statusCode }),
       },
