@@ -8,16 +8,19 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import {
+  ACCOUNT_PASSWORD_RESET,
   COMMANDS_EXCHANGE,
   commonConfigShape,
   dataSchemas,
   deadLetterQueueName,
   EXCHANGES,
   exchangeFor,
+  LOGIN_ASSESSED,
   LOGIN_FAILED,
   LOGIN_FAILED_GEO_RESOLVED,
   LOGIN_GEO_RESOLVED,
   LOGIN_RECORDED,
+  LOGIN_REPORTED,
   LOGIN_SUCCEEDED,
   messageSchemas,
   PRODUCERS,
@@ -41,11 +44,22 @@ export const CONSUMERS: ReadonlyArray<{ service: string; type: MessageType }> = 
   { service: 'ip-checker', type: LOGIN_FAILED },
   { service: 'login-history', type: LOGIN_GEO_RESOLVED },
   { service: 'login-history', type: LOGIN_FAILED_GEO_RESOLVED },
+  { service: 'login-history', type: LOGIN_ASSESSED },
+  { service: 'login-history', type: LOGIN_REPORTED },
   { service: 'account-guard', type: LOGIN_RECORDED },
+  { service: 'account-guard', type: LOGIN_REPORTED },
 ];
 
-/** Outside parties that consume: game servers bind queues of their own to the commands. */
+/**
+ * Outside parties that consume: game servers bind queues of their own to the commands, except
+ * `account.password-reset`, which is the login server's (SPEC §8).
+ */
 const GAME_SERVER_QUEUE = 'game-server.<anything>';
+const LOGIN_SERVER_QUEUE = 'login-server.<anything>';
+const externalConsumerOf = (type: MessageType) =>
+  type === ACCOUNT_PASSWORD_RESET
+    ? { service: 'login-server', queue: LOGIN_SERVER_QUEUE, who: 'The login server' }
+    : { service: 'game-server', queue: GAME_SERVER_QUEUE, who: 'A game server' };
 
 /** What each AMQP property of a publish (publishProperties) carries. */
 const PROPERTY_MEANING: Record<string, string> = {
@@ -122,7 +136,8 @@ function overview(types: MessageType[]): string {
     '',
     'Each consuming service declares its own durable queue `<service>.<routing-key>` (e.g.',
     '`ip-checker.login.succeeded`), bound to the routing key; a new consumer only binds its own queue.',
-    `Game servers bind queues named \`${GAME_SERVER_QUEUE}\` to \`${COMMANDS_EXCHANGE}\`.`,
+    `Game servers bind queues named \`${GAME_SERVER_QUEUE}\` to \`${COMMANDS_EXCHANGE}\`; the login server`,
+    `binds \`${LOGIN_SERVER_QUEUE}\` to \`${ACCOUNT_PASSWORD_RESET}\` there.`,
     'Deliveries are acknowledged manually, only after their effects are durable and their follow-up',
     'events confirmed.',
     '',
@@ -155,7 +170,7 @@ function payloadOf(type: MessageType): Record<string, unknown> {
 function queueOperation(queue: string, service: string, type: MessageType, external: boolean) {
   const retry = retryExchangeName(service);
   const description = external
-    ? `A game server's own queue \`${queue}\`, bound to \`${type}\` on \`${exchangeFor(type)}\`.`
+    ? `${externalConsumerOf(type).who}'s own queue \`${queue}\`, bound to \`${type}\` on \`${exchangeFor(type)}\`.`
     : [
         `Queue \`${queue}\` (durable), bound to \`${type}\` on \`${exchangeFor(type)}\`. Manual acks;`,
         `retries through ${defaultOf(commonConfigShape.RETRY_DELAYS_MS)
@@ -232,11 +247,17 @@ export function buildDocument(): Record<string, unknown> {
   const commands = types.filter((t) => exchangeFor(t) === COMMANDS_EXCHANGE);
   const consumers: Consumer[] = [
     ...CONSUMERS.map((c): Consumer => ({ service: c.service, type: c.type, external: false })),
-    ...commands.map((type): Consumer => ({ service: 'game-server', type, external: true })),
+    ...commands.map((type): Consumer => ({
+      service: externalConsumerOf(type).service,
+      type,
+      external: true,
+    })),
   ];
   for (const { service, type, external } of consumers) {
-    const queue = external ? GAME_SERVER_QUEUE : serviceQueue(service, type, exchangeFor(type)).name;
-    operations[external ? `game-server.${type}.receive` : `${queue}.receive`] = queueOperation(
+    const queue = external
+      ? externalConsumerOf(type).queue
+      : serviceQueue(service, type, exchangeFor(type)).name;
+    operations[external ? `${service}.${type}.receive` : `${queue}.receive`] = queueOperation(
       queue,
       service,
       type,
