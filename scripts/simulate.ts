@@ -13,6 +13,12 @@
  * (`login.failed`) on --stuffing-accounts accounts and another guesses one account's password
  * --brute-force-failures times, and both succeed after the run's logins (credential stuffing,
  * brute force). The summary counts the `login.assessed` per signal and verdict.
+ *
+ * SPEC §8's answers close the run: as the players, it answers "not me" for --not-me suspicious
+ * logins and "it was me" for --me unusual ones (with a token issued before the run, as the `iat`
+ * rule asks). As the game server it obeys `account.sessions-revoke` (ends every session it holds
+ * for that account) and as the login server `account.password-reset` (the account must set a new
+ * password before its next login), and prints both.
  */
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
@@ -108,6 +114,8 @@ async function main() {
       'travel-ratio': { type: 'string', default: '0.01' },
       'stuffing-accounts': { type: 'string', default: '30' },
       'brute-force-failures': { type: 'string', default: '15' },
+      'not-me': { type: 'string', default: '3' },
+      me: { type: 'string', default: '3' },
       policies: { type: 'string', default: 'lock=0.1,kick=0.1,block=0.05,none=0.05' },
       'home-country': { type: 'string', default: 'KR' },
       amqp: { type: 'string', default: process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672' },
@@ -122,7 +130,7 @@ async function main() {
   if (values.help) {
     console.log(`usage: pnpm simulate [--rate 20] [--duration 10] [--accounts 200] [--foreign-ratio 0.05]
   [--ipv6-ratio 0.1] [--private-ratio 0.02] [--new-device-ratio 0.03] [--hosting-ratio 0.02]
-  [--travel-ratio 0.01] [--stuffing-accounts 30] [--brute-force-failures 15]
+  [--travel-ratio 0.01] [--stuffing-accounts 30] [--brute-force-failures 15] [--not-me 3] [--me 3]
   [--policies lock=0.1,kick=0.1,block=0.05,none=0.05]
   [--home-country KR] [--amqp URL] [--guard URL] [--via amqp|http] [--ip-checker URL] [--wait 30] [--quiet]`);
     return 0;
@@ -138,8 +146,12 @@ async function main() {
   const travelRatio = Number(values['travel-ratio']);
   const stuffingAccounts = Number(values['stuffing-accounts']);
   const bruteForceFailures = Number(values['brute-force-failures']);
+  const notMeAnswers = Number(values['not-me']);
+  const meAnswers = Number(values.me);
   for (const [k, v] of Object.entries({ rate, duration, accounts }))
     if (!(v > 0)) throw new Error(`--${k} must be a positive number`);
+  for (const [k, v] of Object.entries({ 'not-me': notMeAnswers, me: meAnswers }))
+    if (!(Number.isInteger(v) && v >= 0)) throw new Error(`--${k} must be a whole number, 0 or more`);
   if (values.via !== 'amqp' && values.via !== 'http') throw new Error('--via must be amqp or http');
   const runId = randomUUID().slice(0, 8);
   const accountIds = Array.from({ length: accounts }, (_, i) => `sim-${runId}-${i}`);
@@ -156,6 +168,11 @@ async function main() {
     expiresIn: '1h',
     algorithm: 'HS256',
   });
+  // The players' own tokens, issued now (before any of the run's logins): SPEC §8's `iat` rule
+  // lets such a token answer "it was me".
+  const issuedBeforeRun = Math.floor(Date.now() / 1000) - 1;
+  const playerToken = (accountId: string) =>
+    jwt.sign({ sub: accountId, iat: issuedBeforeRun }, secret, { expiresIn: '1h', algorithm: 'HS256' });
   // Every fifth account trusts Japan (where impossible travel is tried): set with a policy.
   const trusts = (id: string) => accountIds.indexOf(id) % 5 === 0;
   const policyOf = new Map<string, string>();
@@ -191,6 +208,8 @@ async function main() {
   await observe.bindQueue(queue, EVENTS_EXCHANGE, 'login.recorded');
   await observe.bindQueue(queue, EVENTS_EXCHANGE, 'login.assessed');
   await observe.bindQueue(queue, EVENTS_EXCHANGE, 'account.locked');
+  await observe.bindQueue(queue, EVENTS_EXCHANGE, 'account.unlocked');
+  await observe.bindQueue(queue, EVENTS_EXCHANGE, 'login.reported');
   await observe.bindQueue(queue, COMMANDS_EXCHANGE, '#');
 
   const sentAt = new Map<string, number>();
@@ -202,13 +221,21 @@ async function main() {
   const verdicts: Record<string, number> = {};
   /** signal code → verdict → login.assessed count. */
   const bySignal = new Map<string, Record<string, number>>();
+  /** The game server's live sessions per account, and the login server's must-reset accounts. */
+  const sessionsOf = new Map<string, Set<string>>();
+  const mustResetPassword = new Set<string>();
+  const answerable: { accountId: string; loginEventId: string; verdict: string; signals: string[] }[] = [];
+  let unlocks = 0;
+  let reports = 0;
   await observe.consume(
     queue,
     (m) => {
       if (!m) return;
       const e = JSON.parse(m.content.toString());
       const loginId = e.correlationid as string;
-      if (!sentAt.has(loginId)) return; // another producer's traffic
+      const ours = typeof e.data?.accountId === 'string' && e.data.accountId.startsWith(`sim-${runId}-`);
+      // Commands about an account carry no login: they are ours when the account is.
+      if (!sentAt.has(loginId) && !ours) return; // another producer's traffic
       switch (m.fields.routingKey) {
         case 'login.recorded':
           recorded.add(loginId);
@@ -217,6 +244,13 @@ async function main() {
           if (!assessed.has(loginId)) latencies.push(Date.now() - sentAt.get(loginId)!);
           assessed.add(loginId);
           verdicts[e.data.verdict] = (verdicts[e.data.verdict] ?? 0) + 1;
+          if (e.data.verdict !== 'trusted')
+            answerable.push({
+              accountId: e.data.accountId,
+              loginEventId: e.data.loginEventId,
+              verdict: e.data.verdict,
+              signals: (e.data.signals ?? []).map((x: { code: string }) => x.code),
+            });
           for (const code of new Set<string>(
             (e.data.signals ?? [])
               .map((x: { code: string }) => x.code)
@@ -235,7 +269,35 @@ async function main() {
           locks++;
           if (!values.quiet) console.log(`  lock     ${e.data.accountId}: ${e.data.reason}`);
           break;
+        case 'account.unlocked':
+          unlocks++;
+          if (!values.quiet) console.log(`  unlock   ${e.data.accountId} by ${e.data.by}: ${e.data.reason}`);
+          break;
+        case 'login.reported':
+          reports++;
+          if (!values.quiet)
+            console.log(`  reported ${e.data.accountId} login ${e.data.loginEventId}: ${e.data.answer}`);
+          break;
+        case 'account.sessions-revoke': {
+          // As the game server: every session this account holds ends now.
+          const ended = sessionsOf.get(e.data.accountId)?.size ?? 0;
+          sessionsOf.delete(e.data.accountId);
+          commands.revoke = (commands.revoke ?? 0) + 1;
+          if (!values.quiet)
+            console.log(`  revoke   ${e.data.accountId}: ${ended} session(s) ended (${e.data.reason})`);
+          break;
+        }
+        case 'account.password-reset':
+          // As the login server: the next login of this account asks for a new password first.
+          mustResetPassword.add(e.data.accountId);
+          commands['password-reset'] = (commands['password-reset'] ?? 0) + 1;
+          if (!values.quiet)
+            console.log(
+              `  pw-reset ${e.data.accountId}: a new password is required at the next login (${e.data.reason})`,
+            );
+          break;
         case 'session.kick':
+          sessionsOf.get(e.data.accountId)?.delete(e.data.sessionId);
           commands[`kick:${e.data.reason}`] = (commands[`kick:${e.data.reason}`] ?? 0) + 1;
           if (!values.quiet)
             console.log(`  kick     ${e.data.accountId} session ${e.data.sessionId} (${e.data.reason})`);
@@ -325,9 +387,12 @@ async function main() {
   };
   const success = (accountId: string, ip: string, client: object, kind: string) => {
     cases[kind] = (cases[kind] ?? 0) + 1;
+    const sessionId = randomUUID();
+    // As the game server: the session is live until kicked or revoked.
+    sessionsOf.set(accountId, (sessionsOf.get(accountId) ?? new Set()).add(sessionId));
     emit(LOGIN_SUCCEEDED, {
       accountId,
-      sessionId: randomUUID(),
+      sessionId,
       ip,
       client,
       homeCountry: values['home-country'],
@@ -405,6 +470,40 @@ async function main() {
   while ((recorded.size < sent || assessed.size < sent) && Date.now() < deadline)
     await new Promise((r) => setTimeout(r, 100));
   await new Promise((r) => setTimeout(r, 500)); // late commands of the last logins
+
+  // SPEC §8: the players answer. "Not me" for suspicious logins (one per account), "it was me"
+  // for unusual ones, each through the bearer route with the player's own token.
+  const answered: Record<string, number> = {};
+  const answer = async (a: (typeof answerable)[number], reply: 'me' | 'not_me') => {
+    const url = `${values.guard}/v1/accounts/${encodeURIComponent(a.accountId)}/logins/${encodeURIComponent(a.loginEventId)}/feedback`;
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${playerToken(a.accountId)}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ answer: reply }),
+    });
+    const body = (await res.json()) as { effects?: Record<string, unknown>; error?: { code: string } };
+    const key = `${reply}:${res.status}`;
+    answered[key] = (answered[key] ?? 0) + 1;
+    if (!values.quiet)
+      console.log(
+        `  answer   ${a.accountId} ${a.verdict} (${a.signals.join(', ')}): ${reply} → ${res.status} ${
+          res.ok
+            ? Object.entries(body.effects ?? {})
+                .filter(([, v]) => v)
+                .map(([k]) => k)
+                .join(', ')
+            : body.error?.code
+        }`,
+      );
+  };
+  const seen = new Set<string>();
+  const pickAnswers = (verdict: string, n: number) =>
+    answerable
+      .filter((a) => a.verdict === verdict && !seen.has(a.accountId) && seen.add(a.accountId))
+      .slice(0, n);
+  for (const a of pickAnswers('suspicious', notMeAnswers)) await answer(a, 'not_me');
+  for (const a of pickAnswers('unusual', meAnswers)) await answer(a, 'me');
+  if (Object.keys(answered).length) await new Promise((r) => setTimeout(r, 1500)); // their commands and events
   await conn.close();
 
   latencies.sort((a, b) => a - b);
@@ -431,7 +530,14 @@ async function main() {
       `    ${code.padEnd(24)} ${String(row.trusted ?? 0).padStart(8)} ${String(row.unusual ?? 0).padStart(8)} ${String(row.suspicious ?? 0).padStart(10)}`,
     );
   }
-  console.log(`  locks      ${locks}`);
+  console.log(`  locks      ${locks} (unlocks ${unlocks})`);
+  console.log(
+    `  answers    ${
+      Object.entries(answered)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ') || 'none'
+    } (login.reported ${reports}; accounts that must reset their password ${mustResetPassword.size})`,
+  );
   console.log(`  commands   ${Object.values(commands).reduce((a, b) => a + b, 0)} ${cmd ? `(${cmd})` : ''}`);
   console.log(
     `  latency    p50 ${percentile(latencies, 50)} ms, p95 ${percentile(latencies, 95)} ms, p99 ${percentile(latencies, 99)} ms (sent → assessed)`,
