@@ -123,8 +123,8 @@ export function LoginHistory(props: Props) {
     setAnswerBusy(item.id);
     setDialogError(null);
     try {
-      // A history item's id is the login's id, which account-guard's feedback route takes.
-      const result = await api.feedback(accountId, item.id, choice);
+      // The login's own id, which account-guard's feedback route takes (answerOffer needs one).
+      const result = await api.feedback(accountId, item.loginEventId!, choice);
       setGiven((prev) => new Map(prev).set(item.id, result.answer));
       const text = resultText(result);
       setNote(item.id, text);

@@ -165,16 +165,19 @@ export type AnswerOffer = { notMe: boolean; me: 'button' | 'link' | null };
 /**
  * An unanswered `unusual` or `suspicious` login can be reported "not me"; "me" needs a token
  * issued before the login (else the person who just logged in could vouch for themselves), so a
- * newer token is pointed to the emailed link. Tokens without `iat` count as newer.
+ * newer token is pointed to the emailed link. Tokens without `iat` count as newer. `iat` has
+ * whole seconds: account-guard wants it in an earlier second than the login. A login without
+ * `loginEventId` (recorded before history items had it) cannot be named to the feedback route.
  */
 export function answerOffer(
-  item: Pick<LoginItem, 'result' | 'loggedInAt' | 'assessment'>,
+  item: Pick<LoginItem, 'result' | 'loggedInAt' | 'assessment' | 'loginEventId'>,
   tokenIssuedAt: number | undefined,
 ): AnswerOffer {
   const a = item.assessment;
-  if (item.result === 'failed' || !a || a.answer || a.verdict === 'trusted')
+  if (item.result === 'failed' || !item.loginEventId || !a || a.answer || a.verdict === 'trusted') {
     return { notMe: false, me: null };
-  const loginMs = Date.parse(item.loggedInAt);
-  const before = tokenIssuedAt !== undefined && tokenIssuedAt * 1000 < loginMs;
+  }
+  const loginSecond = Math.floor(Date.parse(item.loggedInAt) / 1000);
+  const before = tokenIssuedAt !== undefined && tokenIssuedAt < loginSecond;
   return { notMe: true, me: before ? 'button' : 'link' };
 }

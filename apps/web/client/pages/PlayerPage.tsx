@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { LockStatus } from '@account-security/shared/contracts';
+import type { FeedbackResult, LockStatus } from '@account-security/shared/contracts';
 import { Layout } from '../components/Layout';
 import { LoginHistory } from '../components/LoginHistory';
 import { PlayerLockNotice } from '../components/LockStatus';
@@ -50,8 +50,16 @@ function PlayerAccount({ claims }: { claims: TokenClaims }) {
   }, [loadStatus]);
 
   // "Not me" locks the account and "it was me" may unlock it: the notice and the form follow.
+  // "It was me" may also grant a travel pass: the form is read afresh, or saving it would drop it.
+  const [settingsVersion, setSettingsVersion] = useState(0);
   const answering = useMemo(
-    () => ({ tokenIssuedAt: claims.iat, onAnswered: () => loadStatus() }),
+    () => ({
+      tokenIssuedAt: claims.iat,
+      onAnswered: (result: FeedbackResult) => {
+        loadStatus();
+        if (result.effects.travelPass) setSettingsVersion((n) => n + 1);
+      },
+    }),
     [claims.iat, loadStatus],
   );
 
@@ -75,7 +83,7 @@ function PlayerAccount({ claims }: { claims: TokenClaims }) {
           title={t('historyHeading')}
           answering={answering}
         />
-        <ProtectionEditor accountId={accountId} locked={status?.locked ?? false} />
+        <ProtectionEditor key={settingsVersion} accountId={accountId} locked={status?.locked ?? false} />
       </div>
     </>
   );

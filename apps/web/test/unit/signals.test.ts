@@ -151,6 +151,7 @@ describe('a login’s outcome in words', () => {
 describe('which answers a login offers', () => {
   const login = (over: Partial<LoginItem> = {}): LoginItem => ({
     id: 'rec-1',
+    loginEventId: 'evt-1',
     loggedInAt: '2026-12-03T10:00:00.000Z',
     ip: '8.8.8.8',
     country: 'US',
@@ -175,6 +176,10 @@ describe('which answers a login offers', () => {
 
   test('when the token was issued after the login (or says nothing), then "it was me" points to the link', () => {
     expect(answerOffer(login(), after)).toEqual({ notMe: true, me: 'link' });
+    // iat has whole seconds: the login's own second is not before it.
+    const sameSecond = Date.parse('2026-12-03T10:00:00Z') / 1000;
+    expect(answerOffer(login({ loggedInAt: '2026-12-03T10:00:00.900Z' }), sameSecond).me).toBe('link');
+    expect(answerOffer(login(), sameSecond - 1).me).toBe('button');
     expect(answerOffer(login(), undefined)).toEqual({ notMe: true, me: 'link' });
   });
 
@@ -187,5 +192,7 @@ describe('which answers a login offers', () => {
       answerOffer(login({ result: 'failed', reason: 'bad_password', assessment: undefined }), before).notMe,
     ).toBe(false);
     expect(answerOffer(login({ assessment: undefined }), before).notMe).toBe(false);
+    // Without the login's own id there is nothing to post the answer for.
+    expect(answerOffer(login({ loginEventId: undefined }), before).notMe).toBe(false);
   });
 });
