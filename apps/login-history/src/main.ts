@@ -12,6 +12,7 @@ import {
 import { LOGIN_ASSESSED_QUEUE, loginAssessedConsumer } from './entry-points/login-assessed.consumer';
 import { LOGIN_REPORTED_QUEUE, loginReportedConsumer } from './entry-points/login-reported.consumer';
 import { registerHistoryRoutes } from './entry-points/history.http';
+import { registerExportRoutes } from './entry-points/export.http';
 import { loginHistoryOpenApi } from './entry-points/openapi';
 import { startMaintenance } from './entry-points/maintenance.job';
 
@@ -61,7 +62,10 @@ export async function start(env: NodeJS.ProcessEnv, overrides: DepsOverrides = {
             loginAssessedConsumer({ db, logger, clock }, batching),
             loginReportedConsumer({ db, logger, clock }, batching),
           ],
-          routes: (app) => registerHistoryRoutes(app, { db, verify }),
+          routes: (app) => {
+            registerHistoryRoutes(app, { db, verify });
+            registerExportRoutes(app, { db, verify });
+          },
           openapi: loginHistoryOpenApi,
           readiness: [{ name: 'database', check: () => pingDb(db) }],
           info: () => ({ retentionDays: config.HISTORY_RETENTION_DAYS }),

@@ -231,7 +231,7 @@ export async function writeRecording(
   if (rows.length === 0) return;
   let q: QueryCreator<DB> = withWrite<DB>(trx, 'recorded', (qc) =>
     qc.insertInto('recorded_logins').values(
-      rows.map(({ login, facts }) => ({
+      rows.map(({ login, facts, eventData }) => ({
         login_id: login.loginId,
         account_id: login.accountId,
         logged_in_at: login.loggedInAt,
@@ -242,6 +242,7 @@ export async function writeRecording(
         previous_ip: facts.previous?.ip ?? null,
         previous_country: facts.previous?.country ?? null,
         history: facts.extra ? JSON.stringify(facts.extra) : null,
+        event_data: eventData ? JSON.stringify(eventData) : null,
       })),
     ),
   );

@@ -102,6 +102,8 @@ export interface LoginEntry {
   login: LoginToRecord;
   platform: string;
   version: string;
+  /** The event's data as published (client.deviceId left out: the raw id is never kept), for the export. */
+  eventData?: Record<string, unknown>;
 }
 
 /** A login already recorded, with the facts published for it (a redelivery republishes exactly them). */

@@ -8,8 +8,11 @@ export interface ResponseDoc {
   description: string;
   /** JSON body schema (the zod object the route answers with); 4xx/5xx always use the shared error shape. */
   schema?: z.ZodType;
-  /** `html`: a page (text/html); `both`: a page for browsers, JSON for API clients. Default JSON. */
-  content?: 'json' | 'html' | 'both';
+  /**
+   * `html`: a page (text/html); `both`: a page for browsers, JSON for API clients; `ndjson`: a
+   * stream of JSON lines (application/x-ndjson), `schema` being one line's. Default JSON.
+   */
+  content?: 'json' | 'html' | 'both' | 'ndjson';
   example?: unknown;
 }
 
@@ -96,9 +99,14 @@ function responses(route: RouteDoc) {
     const json =
       code >= 400 ? { schema: ERROR_REF } : r.schema ? { schema: jsonSchema(r.schema, 'output') } : undefined;
     const content: Record<string, unknown> = {};
-    if (kind !== 'html' && json)
+    if (kind === 'ndjson' && json)
+      content['application/x-ndjson'] = {
+        ...json,
+        ...(r.example !== undefined ? { example: r.example } : {}),
+      };
+    else if (kind !== 'html' && json)
       content['application/json'] = { ...json, ...(r.example !== undefined ? { example: r.example } : {}) };
-    if (kind !== 'json') Object.assign(content, HTML);
+    if (kind === 'html' || kind === 'both') Object.assign(content, HTML);
     out[status] = { description: r.description, ...(Object.keys(content).length ? { content } : {}) };
   }
   return out;

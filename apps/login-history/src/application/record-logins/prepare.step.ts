@@ -55,8 +55,11 @@ export function toLoginEntry(
     },
     platform: client.platform,
     version: client.version,
+    eventData: { ...event.data, client: withoutDeviceId(client) },
   };
 }
+
+const withoutDeviceId = ({ deviceId: _deviceId, ...rest }: LoginGeoResolvedEvent['data']['client']) => rest;
 
 /** A failed login as this service stores it. */
 export function toFailureEntry(event: LoginFailedGeoResolvedEvent, now: Date): FailureEntry {

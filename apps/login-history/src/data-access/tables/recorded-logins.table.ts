@@ -13,5 +13,7 @@ export interface RecordedLoginsTable {
   previous_country: string | null;
   /** The SPEC §7 facts published (HistoryExtra); null for failures and older rows. */
   history: unknown;
+  /** The login's event data as published in login.recorded, without client.deviceId (SPEC §10 export); null for failures and older rows. */
+  event_data: unknown;
   recorded_at: Generated<Date>;
 }
