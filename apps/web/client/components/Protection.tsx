@@ -17,6 +17,7 @@ import { countryName } from '../lib/geo';
 import { useApi } from '../use-api';
 import { CountryLabel, CountrySelect } from './Country';
 import { TravelPassEditor, useTravelPassWords } from './TravelPasses';
+import { travelPassRefusal } from '../lib/travel-passes';
 
 interface FormState {
   policy: Policy;
@@ -108,6 +109,23 @@ export function ProtectionEditor({ accountId, locked }: { accountId: string; loc
       }
       announce(t('saved'));
     } catch (err) {
+      // A pass the server refused is named as the form names it (which one, which field).
+      const refusal = err instanceof ApiError && err.status === 400 ? travelPassRefusal(err.message) : null;
+      if (refusal) {
+        const pass = refusal.index === null ? undefined : form.travelPasses[refusal.index];
+        const fieldKey = { country: 'travelCountry', from: 'travelFrom', until: 'travelUntil' } as const;
+        setSaveError(
+          pass && refusal.index !== null
+            ? t('travelRefused', {
+                n: refusal.index + 1,
+                country: countryName(pass.country, lang),
+                field: refusal.field ? t(fieldKey[refusal.field]) : t('travelLegend'),
+                problem: refusal.problem,
+              })
+            : t('travelRefusedList', { problem: refusal.problem }),
+        );
+        return;
+      }
       setSaveError(
         err instanceof ApiError && err.code === 'ACCOUNT.LOCKED'
           ? t('settingsLockedNote')

@@ -178,6 +178,7 @@ export const en = {
   actionStatus_done: 'done',
   actionStatus_skipped: 'skipped',
   actionStatus_failed: 'failed',
+  actionStatus_shadow: 'recorded only (trial mode)',
   actionOn: '{action} by {channel}: {status}',
   actionPlain: '{action}: {status}',
   shadowNote: 'Recorded only (trial mode): nothing was done about it.',
@@ -258,6 +259,8 @@ export const en = {
   travelErrOrder: 'Until: the last day cannot be before the first day (From).',
   travelErrLength: 'Until: a travel pass can last at most {days} days.',
   travelErrMax: 'You already have {max} travel passes, the most allowed: remove one first.',
+  travelRefused: 'Travel pass {n} ({country}), {field}: the server refused it ({problem}).',
+  travelRefusedList: 'Travel passes: the server refused them ({problem}).',
 
   supportHomeHeading: 'Needs attention',
   lockedListHeading: 'Locked accounts',
@@ -457,6 +460,7 @@ export const ko: Catalogue = {
   actionStatus_done: '완료',
   actionStatus_skipped: '건너뜀',
   actionStatus_failed: '실패',
+  actionStatus_shadow: '기록만 함(시험 모드)',
   actionOn: '{action}({channel}): {status}',
   actionPlain: '{action}: {status}',
   shadowNote: '기록만 함(시험 모드): 아무 조치도 하지 않았습니다.',
@@ -536,6 +540,8 @@ export const ko: Catalogue = {
   travelErrOrder: '종료일: 마지막 날은 시작일보다 앞설 수 없습니다.',
   travelErrLength: '종료일: 여행 패스는 최대 {days}일까지입니다.',
   travelErrMax: '여행 패스는 최대 {max}개까지입니다. 먼저 하나를 삭제하세요.',
+  travelRefused: '여행 패스 {n}({country}), {field}: 서버가 거부했습니다({problem}).',
+  travelRefusedList: '여행 패스: 서버가 거부했습니다({problem}).',
 
   supportHomeHeading: '확인이 필요한 항목',
   lockedListHeading: '잠긴 계정',

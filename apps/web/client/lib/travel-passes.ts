@@ -83,3 +83,21 @@ export function travelPassState(pass: TravelPassView, now = Date.now()): PassSta
   if (Date.parse(pass.until) < now) return 'ended';
   return Date.parse(pass.from) > now ? 'upcoming' : 'active';
 }
+
+/** Which pass and field a server 400 names (`body.travelPasses.1.until: must be after from`). */
+export interface PassRefusal {
+  /** 0-based; null when the list as a whole was refused (too many). */
+  index: number | null;
+  field: 'country' | 'from' | 'until' | null;
+  problem: string;
+}
+
+export function travelPassRefusal(message: string): PassRefusal | null {
+  const m = /^body\.travelPasses(?:\.(\d+)(?:\.(country|from|until))?)?: (.+)$/s.exec(message);
+  if (!m) return null;
+  return {
+    index: m[1] === undefined ? null : Number(m[1]),
+    field: (m[2] as PassRefusal['field'] | undefined) ?? null,
+    problem: m[3]!,
+  };
+}

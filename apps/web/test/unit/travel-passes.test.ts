@@ -6,6 +6,7 @@ import {
   dayStartIso,
   isoToDay,
   toTravelPass,
+  travelPassRefusal,
   travelPassState,
 } from '../../client/lib/travel-passes';
 
@@ -75,5 +76,26 @@ describe('travel passes in the form', () => {
     expect(travelPassState(pass, Date.parse('2026-12-05T00:00:00Z'))).toBe('active');
     expect(travelPassState(pass, Date.parse('2026-11-05T00:00:00Z'))).toBe('upcoming');
     expect(travelPassState(pass, Date.parse('2026-12-11T00:00:00Z'))).toBe('ended');
+  });
+
+  test('when the server refuses a pass, then its 400 names which pass and which field', () => {
+    expect(travelPassRefusal('body.travelPasses.1.until: must be at most 90 days after from')).toEqual({
+      index: 1,
+      field: 'until',
+      problem: 'must be at most 90 days after from',
+    });
+    expect(
+      travelPassRefusal('body.travelPasses.0.country: is not an ISO 3166-1 alpha-2 country code'),
+    ).toEqual({
+      index: 0,
+      field: 'country',
+      problem: 'is not an ISO 3166-1 alpha-2 country code',
+    });
+    expect(travelPassRefusal('body.travelPasses: Too big: expected array to have <=10 items')).toEqual({
+      index: null,
+      field: null,
+      problem: 'Too big: expected array to have <=10 items',
+    });
+    expect(travelPassRefusal('body.email: is required when channels include email')).toBeNull();
   });
 });
