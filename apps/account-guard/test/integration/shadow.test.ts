@@ -1,7 +1,8 @@
 import type { RunningService } from '@account-security/shared';
 import { LOGIN_RECORDED, followUpId } from '@account-security/shared';
-import { waitUntil } from '@account-security/shared/testing';
+import { TestDatabase, createTestDatabase, waitUntil } from '@account-security/shared/testing';
 import amqplib from 'amqplib';
+import type { DB } from '../../src/data-access/db';
 import { start } from '../../src/main';
 import { accountIdFor, loginRecorded } from '../support/events';
 import { Harness, SUPPORT, phoneFor } from '../support/harness';
@@ -232,14 +233,15 @@ describe('ENFORCEMENT=shadow: logins are assessed, decided and audited, and noth
   test('when a shadow login is redelivered, then nothing more happens; when its login.assessed was not remembered, the same event goes out again', async () => {
     const acc = await lockAccount('redeliver');
     const login = loginRecorded({ accountId: acc, country: 'US' });
+    const base = await handled(h.svc, SHADOW_QUEUE);
     await h.publish(login);
     const first = await h.assessed(login.correlationid!);
+    await waitUntil(async () => (await handled(h.svc, SHADOW_QUEUE)) > base, 10000, 'first delivery handled');
     const metricsBefore = await metricsOf(h.svc);
 
     // As today: a login whose effects are all done has nothing left to do on redelivery.
-    const before = await handled(h.svc, SHADOW_QUEUE);
     await h.publish(login);
-    await waitUntil(async () => (await handled(h.svc, SHADOW_QUEUE)) > before, 10000, 'redelivery handled');
+    await waitUntil(async () => (await handled(h.svc, SHADOW_QUEUE)) > base + 1, 10000, 'redelivery handled');
     const assessedOf = () =>
       h.out.of('login.assessed').filter((m) => m.body.data.loginEventId === login.correlationid);
     expect(assessedOf()).toHaveLength(1);
@@ -352,5 +354,100 @@ describe('ENFORCEMENT=shadow: logins are assessed, decided and audited, and noth
     } finally {
       await enforcing.stop();
     }
+  });
+});
+
+describe('a shadow deployment beside the enforcing one: own queues and database, bound to the same events', () => {
+  let h: Harness;
+  let shadowDb: TestDatabase<DB>;
+  let shadow: RunningService;
+
+  beforeAll(async () => {
+    h = await Harness.start('ag-beside');
+    shadowDb = await createTestDatabase<DB>('account-guard');
+    // A stricter threshold tried in shadow: every login of an account with a past is unusual.
+    shadow = await start({
+      ...h.env,
+      DATABASE_URL: shadowDb.url,
+      ENFORCEMENT: 'shadow',
+      SERVICE_INSTANCE: 'shadow',
+      RISK_UNUSUAL_THRESHOLD: '0',
+    });
+    await shadow.broker.waitForReady();
+    await waitUntil(() => shadow.consumers.every((c) => c.isConnected()));
+  });
+  afterAll(async () => {
+    await shadow?.stop();
+    await shadowDb?.drop();
+    await h?.stop();
+  });
+
+  test('when a known login arrives, then the enforcing deployment trusts it and the shadow one records the new sign-in notices its stricter threshold would send', async () => {
+    const acc = accountIdFor('beside');
+    await h.protect(acc, 'notify', { channels: ['email', 'in_game'] });
+    // The shadow deployment has a database of its own: the account's settings are copied into it,
+    // as a deployment copies protection_settings (its API would notify the player of a change).
+    const row = await h.db.db
+      .selectFrom('protection_settings')
+      .selectAll()
+      .where('account_id', '=', acc)
+      .executeTakeFirstOrThrow();
+    await shadowDb.db
+      .insertInto('protection_settings')
+      .values({ ...row, travel_passes: JSON.stringify(row.travel_passes) })
+      .execute();
+    const enforcedBefore = await handled(h.svc, `account-guard.${LOGIN_RECORDED}`);
+    const shadowBefore = await handled(shadow, SHADOW_QUEUE);
+
+    const history = {
+      logins: 3,
+      globalLogins: 1000,
+      features: {
+        device: { account: 3, global: 3 },
+        asn: { account: 3, global: 300 },
+        country: { account: 3, global: 900 },
+        prefix: { account: 3, global: 10, prefix: '203.0.113.0/24' },
+      },
+    };
+    const login = loginRecorded({ accountId: acc, country: 'KR', deviceId: 'phone-1', history });
+    await h.publish(login);
+
+    const assessedOf = () =>
+      h.out.of('login.assessed').filter((m) => m.body.data.loginEventId === login.correlationid);
+    await waitUntil(() => assessedOf().length === 2, 20000, 'both deployments assessed the login');
+    const enforced = assessedOf().find((m) => m.body.data.shadow === undefined)!.body.data;
+    const shadowed = assessedOf().find((m) => m.body.data.shadow === true)!.body.data;
+    expect(enforced).toMatchObject({ verdict: 'trusted', risk: 0, actions: [] });
+    expect(shadowed).toMatchObject({
+      verdict: 'unusual',
+      risk: 0,
+      actions: [
+        { type: 'notify', channel: 'email', status: 'shadow' },
+        { type: 'notify', channel: 'in_game', status: 'shadow' },
+      ],
+    });
+    // Each deployment took its own copy from its own queue (acked just after its login.assessed).
+    await waitUntil(
+      async () =>
+        (await handled(h.svc, `account-guard.${LOGIN_RECORDED}`)) === enforcedBefore + 1 &&
+        (await handled(shadow, SHADOW_QUEUE)) === shadowBefore + 1,
+      10000,
+      'one delivery handled by each deployment',
+    );
+    // Each decided in its own database.
+    const decisionIn = (db: TestDatabase<DB>) =>
+      db.db
+        .selectFrom('login_decision')
+        .select(['verdict', 'shadow'])
+        .where('login_id', '=', login.correlationid!)
+        .execute();
+    expect(await decisionIn(h.db)).toEqual([{ verdict: 'trusted', shadow: false }]);
+    expect(await decisionIn(shadowDb)).toEqual([{ verdict: 'unusual', shadow: true }]);
+
+    await sleep(QUIET_MS);
+    expect(h.smtp!.to(emailOf(acc))).toEqual([]);
+    expect(h.about('player.message', acc)).toEqual([]);
+    expect(await handled(h.svc, `account-guard.${LOGIN_RECORDED}`)).toBe(enforcedBefore + 1);
+    expect(await handled(shadow, SHADOW_QUEUE)).toBe(shadowBefore + 1);
   });
 });
