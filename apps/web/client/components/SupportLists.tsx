@@ -182,7 +182,12 @@ function RecentAlerts({ onOpen }: { onOpen(accountId: string): void }) {
   );
   const list = usePaged<AlertItem>(fetch);
   return (
-    <section className="card" aria-labelledby={`${id}-h`} aria-busy={list.loading}>
+    <section
+      className="card"
+      aria-labelledby={`${id}-h`}
+      aria-busy={list.loading}
+      data-testid="alerts-section"
+    >
       <div className="card-head">
         <h3 id={`${id}-h`}>{t('alertsHeading')}</h3>
         <button

@@ -60,6 +60,9 @@ const LOCKED2 = `acc-lock2-${run}`;
 const NOTME = `acc-notme-${run}`;
 /** SPEC §8: locked by a login from Japan after its token was issued, then answers "it was me". */
 const ME = `acc-me-${run}`;
+/** Enough suspicious logins (from the US) for the support console's alerts to need a second page. */
+const MANY = `acc-many-${run}`;
+const MANY_LOGINS = 21;
 const STAFF = 'staff-9';
 const playerToken = signToken({ sub: PLAYER });
 const lockedToken = signToken({ sub: LOCKED });
@@ -180,6 +183,12 @@ describe('the player page and the support console in a browser', () => {
       { exchange: EVENTS_EXCHANGE, routingKey: LOGIN_ASSESSED },
     ]);
 
+    // The many suspicious logins first, so theirs are the oldest decisions: the console's first
+    // page of alerts shows the other accounts'.
+    for (let i = 0; i < MANY_LOGINS; i++) {
+      await publishLogin(MANY, IP.US, new Date(Date.now() - (40 - i) * 60_000).toISOString(), 'windows');
+    }
+
     // The player: twenty logins at home over the last hour, then (once those are recorded, so
     // these are the newest whichever time login-history keeps) one from Japan and one from the US.
     const start = Date.now() - 60 * 60_000;
@@ -236,6 +245,7 @@ describe('the player page and the support console in a browser', () => {
     await waitUntil(() => assessedFor(LOCKED).length === 2, 60_000, 'the locked account’s assessments');
     await waitUntil(() => assessedFor(NOTME).length === 2, 60_000, 'the not-me account’s assessments');
     await waitUntil(() => assessedFor(ME).length === 2, 60_000, 'the it-was-me account’s assessments');
+    await waitUntil(() => assessedFor(MANY).length === MANY_LOGINS, 60_000, 'the many logins’ assessments');
     await waitUntil(
       async () => (await api('account-guard', `/v1/accounts/${ME}/status`, meToken)).body.locked === true,
       60_000,
@@ -282,6 +292,20 @@ describe('the player page and the support console in a browser', () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     if (UPDATE_DOCS) mkdirSync(DOC_SCREENSHOTS, { recursive: true });
   }, 240_000);
+
+  /** The support console's alerts, every page of them ("More logins" until there is no more). */
+  async function showAllAlerts(page: Page) {
+    const section = page.getByTestId('alerts-section');
+    const rows = section.locator('tbody tr');
+    for (;;) {
+      await section.and(page.locator('[aria-busy=false]')).waitFor();
+      const more = section.getByRole('button', { name: 'More logins' });
+      if ((await more.count()) === 0) return;
+      const before = await rows.count();
+      await more.click();
+      await waitUntil(async () => (await rows.count()) > before, 10_000, 'the next page of alerts');
+    }
+  }
 
   /** A full-page screenshot in .tmp/screenshots; with UPDATE_DOCS=1 copied over docs/screenshots. */
   async function screenshot(page: Page, name: string): Promise<void> {
@@ -633,10 +657,10 @@ describe('the player page and the support console in a browser', () => {
       // Support sees the answer in the alerts and in the account's history.
       const staff = await context.newPage();
       await staff.goto(`${web!.url}/support#token=${supportToken}`);
+      await showAllAlerts(staff);
       const alert = staff
         .getByTestId('alerts')
         .locator('tbody tr', { has: staff.getByRole('link', { name: `Open account ${NOTME}` }) });
-      await alert.waitFor();
       expect(await alert.getByTestId('alert-answer').textContent()).toBe('Player said: it wasn’t them');
       await staff
         .getByTestId('locked-accounts')
@@ -752,6 +776,32 @@ describe('the player page and the support console in a browser', () => {
       // The alerts: the accounts' suspicious logins, with the signals in words and the answers.
       const alerts = home.getByTestId('alerts');
       await alerts.waitFor();
+      // Keyset paging: a first page of 20, then "More logins" brings the rest, each login once,
+      // in the API's order.
+      expect(await alerts.locator('tbody tr').count()).toBe(20);
+      expect(await home.getByRole('button', { name: 'More logins' }).count()).toBe(1);
+      await screenshot(page, 'support-home.png');
+      await showAllAlerts(page);
+      await page
+        .getByTestId('status')
+        .getByText(/^Loaded \d+ more\.$/)
+        .waitFor();
+      const all: string[] = [];
+      for (let cursor: string | null = null, first = true; first || cursor; first = false) {
+        const res = await api(
+          'account-guard',
+          `/v1/logins/suspicious?limit=7${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+          supportToken,
+        );
+        all.push(...res.body.items.map((i: { loginEventId: string }) => i.loginEventId));
+        cursor = res.body.nextCursor;
+      }
+      expect(all.length).toBeGreaterThan(20);
+      expect(
+        await alerts
+          .locator('tbody tr')
+          .evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-login-event-id'))),
+      ).toEqual(all);
       const alertsOf = (account: string) =>
         alerts.locator('tbody tr', { has: page.getByRole('link', { name: `Open account ${account}` }) });
       expect(await alertsOf(LOCKED2).count()).toBe(1);
@@ -763,7 +813,6 @@ describe('the player page and the support console in a browser', () => {
       expect(await alertsOf(PLAYER).first().getByTestId('alert-answer').textContent()).toBe('no answer yet');
       const playerAlertTexts = await alertsOf(PLAYER).allTextContents();
       expect(playerAlertTexts.some((row) => /after a login in Japan, [\d,]+ km away/.test(row))).toBe(true);
-      await screenshot(page, 'support-home.png');
 
       // Opening from the list: the account view, its heading focused, the address naming it.
       await row.getByRole('link', { name: `Open account ${LOCKED2}` }).click();
