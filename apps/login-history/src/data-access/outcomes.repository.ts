@@ -98,9 +98,13 @@ export function writeAssessments(db: Db, entries: AssessmentEntry[]): Promise<Ma
       own: ASSESSMENT_COLUMNS,
       values: sql`verdict, risk, reasons, signals, actions, shadow, at`,
       other: ANSWER_COLUMNS,
-      // The same time is a redelivery (account-guard stamps an assessment with its login's
-      // time): the first one stays.
-      newer: sql`login_outcomes.assessed_at is null or excluded.assessed_at > login_outcomes.assessed_at`,
+      // assessmentSupersedes (domain/outcomes.ts): enforced over shadow, else the later; the same
+      // time is a redelivery (account-guard stamps an assessment with its login's time): the
+      // first one stays.
+      newer: sql`login_outcomes.assessed_at is null
+                 or (coalesce(login_outcomes.shadow, false) and not coalesce(excluded.shadow, false))
+                 or (coalesce(login_outcomes.shadow, false) = coalesce(excluded.shadow, false)
+                     and excluded.assessed_at > login_outcomes.assessed_at)`,
     },
   );
 }
@@ -123,11 +127,12 @@ export function writeAnswers(db: Db, entries: AnswerEntry[]): Promise<Map<string
       own: ANSWER_COLUMNS,
       values: sql`answer, answered_by, at`,
       other: ASSESSMENT_COLUMNS,
-      // answerSupersedes (domain/outcomes.ts): the later answer; at the same instant "not me".
+      // answerSupersedes (domain/outcomes.ts): "not me" over "me" whatever the times; of two
+      // alike, the later.
       newer: sql`login_outcomes.answered_at is null
-                 or excluded.answered_at > login_outcomes.answered_at
-                 or (excluded.answered_at = login_outcomes.answered_at
-                     and excluded.answer = 'not_me' and login_outcomes.answer = 'me')`,
+                 or (excluded.answer = 'not_me' and login_outcomes.answer = 'me')
+                 or (excluded.answer = login_outcomes.answer
+                     and excluded.answered_at > login_outcomes.answered_at)`,
     },
   );
 }

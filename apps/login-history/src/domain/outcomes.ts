@@ -66,16 +66,22 @@ export interface StoredOutcome {
   answer: Answer | null;
 }
 
+/**
+ * What was enforced wins over what a shadow deployment (SPEC §10) would have done, whatever
+ * their times: the history shows what the suite did. Of two alike, the later; at the same time
+ * (a redelivery: account-guard stamps an assessment with its login's time) the first stays.
+ * The SQL upsert of assessments applies the same rule.
+ */
 export const assessmentSupersedes = (a: AssessmentEntry, b: AssessmentEntry) =>
-  a.at.getTime() > b.at.getTime();
+  (!a.shadow && !!b.shadow) || (!a.shadow === !b.shadow && a.at.getTime() > b.at.getTime());
 
 /**
- * The later answer wins; at the same instant "not me" wins over "me", the safe side (the SQL
- * upsert of answers applies the same rule).
+ * "Not me" wins over "me" whatever their times (account-guard accepts "not me" after "me" but
+ * never the reverse, and two replicas' clocks need not agree); of two alike, the later. The SQL
+ * upsert of answers applies the same rule.
  */
 export const answerSupersedes = (a: AnswerEntry, b: AnswerEntry) =>
-  a.at.getTime() > b.at.getTime() ||
-  (a.at.getTime() === b.at.getTime() && a.answer === 'not_me' && b.answer === 'me');
+  (a.answer === 'not_me' && b.answer === 'me') || (a.answer === b.answer && a.at.getTime() > b.at.getTime());
 
 /**
  * Of a batch's entries, the one per login that is written (the newest), and what becomes of the

@@ -216,17 +216,64 @@ describe('outcomes of logins in the history', () => {
       time: t(32),
       verdict: 'suspicious',
       risk: 90,
-      shadow: true,
-      actions: [{ type: 'kick', status: 'shadow' }],
+      actions: [{ type: 'kick', status: 'done' }],
       id: randomUUID(),
     });
     await publishAndSettle(later, older);
     expect((await itemOf('acc-out-b', t(30))).assessment).toMatchObject({
       verdict: 'suspicious',
       risk: 90,
-      shadow: true,
-      actions: [{ type: 'kick', status: 'shadow' }],
+      actions: [{ type: 'kick', status: 'done' }],
     });
+
+    // A shadow deployment's assessment (SPEC §10) never replaces what was enforced, even later.
+    const shadow = loginAssessed({
+      accountId: 'acc-out-b',
+      loginId,
+      time: t(33),
+      verdict: 'suspicious',
+      risk: 99,
+      shadow: true,
+      actions: [{ type: 'lock', status: 'shadow' }],
+      id: randomUUID(),
+    });
+    await publishAndSettle(shadow);
+    expect((await itemOf('acc-out-b', t(30))).assessment).toMatchObject({
+      risk: 90,
+      actions: [{ type: 'kick', status: 'done' }],
+    });
+    expect((await itemOf('acc-out-b', t(30))).assessment.shadow).toBeUndefined();
+  });
+
+  test('when only a shadow deployment has assessed a login, then its assessment shows until an enforced one arrives, even an older one', async () => {
+    const login = geoResolved({ accountId: 'acc-out-s', country: 'JP', time: t(35) });
+    await record(login);
+    const loginId = login.correlationid!;
+    await publishAndSettle(
+      loginAssessed({
+        accountId: 'acc-out-s',
+        loginId,
+        time: t(36),
+        verdict: 'suspicious',
+        risk: 80,
+        shadow: true,
+        actions: [{ type: 'lock', status: 'shadow' }],
+        id: randomUUID(),
+      }),
+    );
+    expect((await itemOf('acc-out-s', t(35))).assessment).toMatchObject({ shadow: true, risk: 80 });
+    await publishAndSettle(
+      loginAssessed({
+        accountId: 'acc-out-s',
+        loginId,
+        time: t(35),
+        verdict: 'trusted',
+        risk: 4,
+        id: randomUUID(),
+      }),
+    );
+    expect((await itemOf('acc-out-s', t(35))).assessment).toMatchObject({ verdict: 'trusted', risk: 4 });
+    expect((await itemOf('acc-out-s', t(35))).assessment.shadow).toBeUndefined();
   });
 
   test('when the answer comes before the assessment (even before the login), then it is kept and shown once assessed; the latest answer wins', async () => {
@@ -249,6 +296,9 @@ describe('outcomes of logins in the history', () => {
     await publishAndSettle(loginReported({ accountId: 'acc-out-c', loginId, answer: 'not_me', at: t(46) }));
     expect((await itemOf('acc-out-c', t(40))).assessment.answer).toBe('not_me');
     await publishAndSettle(loginReported({ accountId: 'acc-out-c', loginId, answer: 'me', at: t(45) }));
+    expect((await itemOf('acc-out-c', t(40))).assessment.answer).toBe('not_me');
+    // Nor does a "me" stamped later by a replica whose clock runs ahead: "not me" wins.
+    await publishAndSettle(loginReported({ accountId: 'acc-out-c', loginId, answer: 'me', at: t(47) }));
     expect((await itemOf('acc-out-c', t(40))).assessment.answer).toBe('not_me');
 
     // Assessed and answered before the login itself is recorded.

@@ -21,12 +21,28 @@ const answer = (
 });
 
 describe('outcomes of a login', () => {
-  test('when two answers of a login differ in time, then the later wins; at the same instant "not me" wins', () => {
-    expect(answerSupersedes(answer('a', 'l', 'me', 2), answer('b', 'l', 'not_me', 1))).toBe(true);
-    expect(answerSupersedes(answer('a', 'l', 'me', 1), answer('b', 'l', 'not_me', 2))).toBe(false);
+  test('when two answers of a login differ, then "not me" wins whatever the times; of two alike, the later', () => {
+    expect(answerSupersedes(answer('a', 'l', 'me', 2), answer('b', 'l', 'not_me', 1))).toBe(false);
+    expect(answerSupersedes(answer('a', 'l', 'not_me', 1), answer('b', 'l', 'me', 2))).toBe(true);
     expect(answerSupersedes(answer('a', 'l', 'not_me', 1), answer('b', 'l', 'me', 1))).toBe(true);
     expect(answerSupersedes(answer('a', 'l', 'me', 1), answer('b', 'l', 'not_me', 1))).toBe(false);
     expect(answerSupersedes(answer('a', 'l', 'me', 1), answer('b', 'l', 'me', 1))).toBe(false);
+    expect(answerSupersedes(answer('a', 'l', 'me', 2), answer('b', 'l', 'me', 1))).toBe(true);
+  });
+
+  test('when an enforced and a shadow assessment of a login meet, then the enforced one wins whatever the times', () => {
+    const a = {
+      ...answer('a', 'l', 'me', 1),
+      verdict: 'suspicious' as const,
+      risk: 0,
+      reasons: [],
+      signals: [],
+      actions: [],
+    };
+    const shadow = { ...a, eventId: 's', shadow: true, at: new Date(a.at.getTime() + 60_000) };
+    expect(assessmentSupersedes(a, shadow)).toBe(true);
+    expect(assessmentSupersedes(shadow, a)).toBe(false);
+    expect(assessmentSupersedes({ ...shadow, at: new Date(shadow.at.getTime() + 1) }, shadow)).toBe(true);
   });
 
   test('when two assessments of a login have the same time, then neither supersedes the other (the first stays)', () => {
