@@ -84,7 +84,13 @@ export function loginAssessed(
     // Only in shadow: an enforcing deployment's events stay exactly as they were.
     ...(decision.shadow ? { shadow: true } : {}),
   };
-  return followUp(origin, LOGIN_ASSESSED, data, { source: SOURCE });
+  // A shadow decision is another follow-up than the enforced one (SPEC §10: a shadow deployment
+  // runs beside the enforcing one), so it has an id of its own: consumers that deduplicate on
+  // the id never drop the enforced event as a copy of the shadow's.
+  return followUp(origin, LOGIN_ASSESSED, data, {
+    source: SOURCE,
+    ...(decision.shadow ? { qualifier: 'shadow' } : {}),
+  });
 }
 
 /**

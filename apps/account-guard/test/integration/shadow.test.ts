@@ -126,7 +126,7 @@ describe('ENFORCEMENT=shadow: logins are assessed, decided and audited, and noth
     await h.publish(login);
 
     const assessed = await h.assessed(login.correlationid!);
-    expect(assessed.id).toBe(followUpId(login.correlationid!, 'login.assessed'));
+    expect(assessed.id).toBe(followUpId(login.correlationid!, 'login.assessed', 'shadow'));
     expect(assessed.data).toEqual({
       accountId: acc,
       sessionId: login.data.sessionId,
@@ -415,8 +415,13 @@ describe('a shadow deployment beside the enforcing one: own queues and database,
     const assessedOf = () =>
       h.out.of('login.assessed').filter((m) => m.body.data.loginEventId === login.correlationid);
     await waitUntil(() => assessedOf().length === 2, 20000, 'both deployments assessed the login');
-    const enforced = assessedOf().find((m) => m.body.data.shadow === undefined)!.body.data;
-    const shadowed = assessedOf().find((m) => m.body.data.shadow === true)!.body.data;
+    const enforcedEvent = assessedOf().find((m) => m.body.data.shadow === undefined)!.body;
+    const shadowEvent = assessedOf().find((m) => m.body.data.shadow === true)!.body;
+    // Two follow-ups, two ids: a consumer deduplicating on the id keeps both.
+    expect(enforcedEvent.id).toBe(followUpId(login.correlationid!, 'login.assessed'));
+    expect(shadowEvent.id).toBe(followUpId(login.correlationid!, 'login.assessed', 'shadow'));
+    const enforced = enforcedEvent.data;
+    const shadowed = shadowEvent.data;
     expect(enforced).toMatchObject({ verdict: 'trusted', risk: 0, actions: [] });
     expect(shadowed).toMatchObject({
       verdict: 'unusual',
