@@ -21,12 +21,6 @@ export type ReadinessProbe = () => Promise<{ ok: boolean; checks: Record<string,
 export const READINESS_CACHE_MS = 1000;
 
 /**
- * The checks behind /readyz, run at most once per `cacheMs`: probes that arrive while an
- * evaluation runs wait for it, later ones within `cacheMs` get its result. Load balancers and
- * orchestrators probing often (or an outsider hammering /readyz) then cost one database round
- * trip a second, not one each, and cannot take the connections the consumers need.
- */
-/**
  * A request path with its one-time token hidden: unlock, answer and contact-verification links
  * carry a bearer secret in the path, which must never reach a log line.
  */
@@ -34,6 +28,12 @@ export function redactTokenPath(url: string): string {
   return url.replace(/\/v1\/(unlock|feedback|contacts\/verify)\/[^/?#]+/gi, '/v1/$1/[token]');
 }
 
+/**
+ * The checks behind /readyz, run at most once per `cacheMs`: probes that arrive while an
+ * evaluation runs wait for it, later ones within `cacheMs` get its result. Load balancers and
+ * orchestrators probing often (or an outsider hammering /readyz) then cost one database round
+ * trip a second, not one each, and cannot take the connections the consumers need.
+ */
 export function cachedReadiness(
   checks: ReadinessCheck[],
   { cacheMs = READINESS_CACHE_MS, timeoutMs = 5000 } = {},
