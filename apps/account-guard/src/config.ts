@@ -128,6 +128,13 @@ export const configShape = {
   /** SPEC §8: the travel pass "it was me" grants the login's country, in days (at most TRAVEL_PASS_MAX_DAYS). */
   FEEDBACK_TRAVEL_PASS_DAYS: env.int(1, 3650).default(30),
   /**
+   * SPEC §8: "it was me" through a player's bearer token needs a token issued at least this many
+   * seconds before the login (its `iat` against the login server's time), so a clock of the
+   * identity provider running behind the login servers' cannot let whoever just signed in vouch
+   * for themselves. 0 allows a token of the login's own second.
+   */
+  FEEDBACK_ME_MIN_TOKEN_AGE_SECONDS: env.int(0, 86_400).default(60),
+  /**
    * SPEC §10: `shadow` assesses, decides and audits every login as usual but carries nothing
    * out (no notice, kick, block or lock); its actions are recorded with the status `shadow`.
    */

@@ -4,12 +4,25 @@ import type { AnsweredLogin } from '../domain/feedback';
 import type { Executor, Trx } from './db';
 import { NewLock, lockValues } from './lock.repository';
 
-/** Stores a one-time answer link's hash for a login's notice; returns its expiry. */
+/** How many long-expired answer links each new one clears (see insertFeedbackToken). */
+export const FEEDBACK_TOKEN_PRUNE_BATCH = 100;
+
+/**
+ * Stores a one-time answer link's hash for a login's notice; returns its expiry. In the same
+ * statement it deletes up to FEEDBACK_TOKEN_PRUNE_BATCH links that expired more than a day ago
+ * (an indexed range), so the table keeps about a day beyond the links' lifetime without a sweep
+ * of its own: every notice mints one, so the deletes keep pace with the inserts.
+ */
 export async function insertFeedbackToken(
   db: Executor,
   t: { tokenHash: string; loginId: string; accountId: string; actionId: number | null; ttlMinutes: number },
 ): Promise<{ expiresAt: Date }> {
   const r = await sql<{ expires_at: Date }>`
+    with pruned as (
+      delete from feedback_token where token_hash in (
+        select token_hash from feedback_token
+         where expires_at < now() - interval '1 day'
+         limit ${FEEDBACK_TOKEN_PRUNE_BATCH}))
     insert into feedback_token (token_hash, login_id, account_id, action_id, expires_at)
     values (${t.tokenHash}, ${t.loginId}, ${t.accountId}, ${t.actionId}, now() + ${t.ttlMinutes} * interval '1 minute')
     returning expires_at`.execute(db);

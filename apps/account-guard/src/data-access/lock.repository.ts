@@ -35,13 +35,28 @@ export const toAccountLock = (row: LockRow): AccountLock => ({
   loginId: row.login_id,
 });
 
-export async function findLock(db: Executor, accountId: string): Promise<AccountLock | undefined> {
+/** A lock as findLock reads it: with whether only support may end it (a "not me" made or met it). */
+export interface StoredLock extends AccountLock {
+  supportOnly: boolean;
+}
+
+export async function findLock(db: Executor, accountId: string): Promise<StoredLock | undefined> {
   const row = await db
     .selectFrom('account_lock')
     .selectAll()
     .where('account_id', '=', accountId)
     .executeTakeFirst();
-  return row && toAccountLock(row);
+  return row && { ...toAccountLock(row), supportOnly: row.support_only };
+}
+
+/** "Not me" met this lock: from now on only support may end it. */
+export async function makeLockSupportOnly(trx: Trx, accountId: string, lockId: string): Promise<void> {
+  await trx
+    .updateTable('account_lock')
+    .set({ support_only: true })
+    .where('account_id', '=', accountId)
+    .where('lock_id', '=', lockId)
+    .execute();
 }
 
 export interface NewLock {
@@ -51,6 +66,8 @@ export interface NewLock {
   lockedBy: string;
   loginId: string | null;
   lockedAt: Date;
+  /** Only support may end it (a "not me" lock); false unless given. */
+  supportOnly?: boolean;
 }
 
 export const lockValues = (locks: NewLock[]): NewLockRow[] =>
@@ -61,6 +78,7 @@ export const lockValues = (locks: NewLock[]): NewLockRow[] =>
     locked_by: lock.lockedBy,
     login_id: lock.loginId,
     locked_at: lock.lockedAt,
+    support_only: lock.supportOnly ?? false,
   }));
 
 export async function deleteLock(trx: Trx, accountId: string, lockId: string): Promise<boolean> {

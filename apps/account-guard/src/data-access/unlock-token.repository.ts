@@ -2,20 +2,27 @@ import { sql } from 'kysely';
 import type { Executor, Trx } from './db';
 
 /**
- * Stores a token's hash, but only while the lock it unlocks is still in force; returns its
- * expiry, or undefined when the lock has already ended.
+ * Stores a token's hash, but only while the lock it unlocks is still in force and the player may
+ * end it; returns its expiry, `{ supportOnly: true }` when a "not me" left that lock to support
+ * (nothing stored), or undefined when the lock has already ended.
  */
 export async function insertTokenForActiveLock(
   db: Executor,
   t: { tokenHash: string; lockId: string; accountId: string; actionId: number | null; ttlMinutes: number },
-): Promise<{ expiresAt: Date } | undefined> {
+): Promise<{ expiresAt: Date } | { supportOnly: true } | undefined> {
   const r = await sql<{ expires_at: Date }>`
     insert into unlock_token (token_hash, lock_id, account_id, action_id, expires_at)
     select ${t.tokenHash}, ${t.lockId}::uuid, ${t.accountId}, ${t.actionId}, now() + ${t.ttlMinutes} * interval '1 minute'
-     where exists (select 1 from account_lock where lock_id = ${t.lockId}::uuid)
+     where exists (select 1 from account_lock where lock_id = ${t.lockId}::uuid and not support_only)
     returning expires_at`.execute(db);
   const row = r.rows[0];
-  return row && { expiresAt: row.expires_at };
+  if (row) return { expiresAt: row.expires_at };
+  const lock = await db
+    .selectFrom('account_lock')
+    .select('support_only')
+    .where('lock_id', '=', t.lockId)
+    .executeTakeFirst();
+  return lock?.support_only ? { supportOnly: true } : undefined;
 }
 
 export interface StoredToken {

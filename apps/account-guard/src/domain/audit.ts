@@ -19,6 +19,7 @@ export type AuditAction =
   | 'notification_failed'
   | 'feedback'
   | 'feedback_refused'
+  | 'feedback_repeated'
   | 'travel_pass_added'
   | 'travel_pass_removed'
   | 'shadow_action';
@@ -316,18 +317,41 @@ export function feedbackEntry(
   };
 }
 
-/** A one-time answer link refused (used, expired, or "me" after "not me"). */
+/**
+ * An answer refused: a one-time answer link used, expired, or "me" after "not me"; a bearer
+ * token's "me" too new for the login (`by` its holder).
+ */
 export function feedbackRefusedEntry(
   token: { accountId: string; loginId: string },
   code: string,
+  by: Actor = 'player',
 ): NewAuditEntry {
   return {
     accountId: token.accountId,
     action: 'feedback_refused',
-    actor: 'player',
+    actor: by,
     reason: code,
     loginId: token.loginId,
-    details: {},
+    details: by === 'player' ? {} : { by },
+  };
+}
+
+/**
+ * The same answer again by someone other than whoever gave it first (support repeating a
+ * player's answer): it changed nothing, but who said it is on record.
+ */
+export function feedbackRepeatedEntry(
+  login: { accountId: string; loginId: string },
+  by: Actor,
+  first: { answer: string; by: string; at: string },
+): NewAuditEntry {
+  return {
+    accountId: login.accountId,
+    action: 'feedback_repeated',
+    actor: by,
+    reason: first.answer,
+    loginId: login.loginId,
+    details: { answer: first.answer, by, firstBy: first.by, firstAt: first.at },
   };
 }
 

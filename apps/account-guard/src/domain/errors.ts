@@ -13,6 +13,11 @@ export const unlockTokenUsed = () =>
   new DomainError('UNLOCK.TOKEN_USED', 'this unlock link has already been used');
 export const unlockTokenExpired = () =>
   new DomainError('UNLOCK.TOKEN_EXPIRED', 'this unlock link has expired');
+export const unlockSupportOnly = () =>
+  new DomainError(
+    'UNLOCK.SUPPORT_ONLY',
+    'a sign-in on this account was reported as "not me"; only support can unlock it now',
+  );
 export const lockEnded = () => new DomainError('ACCOUNT.NOT_LOCKED', 'the account is no longer locked');
 export const stepUpRequired = () =>
   new DomainError(

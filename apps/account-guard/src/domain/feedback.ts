@@ -30,7 +30,7 @@ export const feedbackLoginNotFound = () =>
 export const feedbackTokenTooNew = () =>
   new DomainError(
     'FEEDBACK.TOKEN_TOO_NEW',
-    '"it was me" needs a token issued before the login it answers (or the one-time link from the notice)',
+    '"it was me" needs a token issued well before the login it answers (or the one-time link from the notice)',
   );
 export const feedbackAlreadyNotMe = () =>
   new DomainError(
@@ -57,14 +57,23 @@ export function transitionOf(previous: FeedbackAnswer | null, answer: FeedbackAn
 }
 
 /**
- * "It was me" through a bearer token (SPEC §8): only a token issued before the login (in an
- * earlier second), so whoever just signed in cannot vouch for themselves. Support may always; an
- * unknown `iat` may not.
+ * "It was me" through a bearer token (SPEC §8): only a token issued at least `minAgeSeconds`
+ * before the login (FEEDBACK_ME_MIN_TOKEN_AGE_SECONDS), so whoever just signed in cannot vouch
+ * for themselves, even when the identity provider's clock runs behind the login server's by up
+ * to that margin. Support may always; an unknown `iat` may not.
  */
-export function mayAnswerMe(by: Actor, issuedAtSeconds: number | undefined, loggedInAt: Date): boolean {
+export function mayAnswerMe(
+  by: Actor,
+  issuedAtSeconds: number | undefined,
+  loggedInAt: Date,
+  minAgeSeconds: number,
+): boolean {
   if (by.startsWith('support:')) return true;
-  // `iat` has whole seconds: a token of the login's own second may be the newer one, so it may not.
-  return issuedAtSeconds !== undefined && issuedAtSeconds < Math.floor(loggedInAt.getTime() / 1000);
+  // `iat` has whole seconds: the login's time is taken down to its second, then the margin off.
+  return (
+    issuedAtSeconds !== undefined &&
+    issuedAtSeconds <= Math.floor(loggedInAt.getTime() / 1000) - minAgeSeconds
+  );
 }
 
 export const MAX_TRAVEL_PASSES = 10;

@@ -60,21 +60,38 @@ const FORM_LIMIT = 1024;
 /**
  * The confirmation page's buttons post `answer=…` form-encoded (API clients send JSON, which the
  * shared app already parses). A small reader of its own: the form has one field, and express is
- * not this service's dependency (only the shared runtime's).
+ * not this service's dependency (only the shared runtime's). Past FORM_LIMIT (declared or
+ * read) it stops reading at once and answers 413, closing the connection: the rest of the body
+ * is never read.
  */
-function formBody(req: Request, _res: Response, next: NextFunction): void {
+function formBody(req: Request, res: Response, next: NextFunction): void {
   if (!req.is('application/x-www-form-urlencoded')) return next();
   let size = 0;
+  let settled = false;
   const chunks: Buffer[] = [];
-  req.on('data', (chunk: Buffer) => {
+  const finish = (err?: unknown) => {
+    if (settled) return;
+    settled = true;
+    req.off('data', onData);
+    next(err);
+  };
+  const tooLarge = () => {
+    req.pause();
+    res.set('Connection', 'close');
+    finish(new HttpError(413, 'PAYLOAD_TOO_LARGE', 'the form is too large'));
+  };
+  const onData = (chunk: Buffer) => {
     size += chunk.length;
-    if (size <= FORM_LIMIT) chunks.push(chunk);
-  });
-  req.on('error', next);
+    if (size > FORM_LIMIT) return tooLarge();
+    chunks.push(chunk);
+  };
+  if (Number(req.headers['content-length']) > FORM_LIMIT) return tooLarge();
+  req.on('data', onData);
+  req.on('error', finish);
   req.on('end', () => {
-    if (size > FORM_LIMIT) return next(new HttpError(413, 'PAYLOAD_TOO_LARGE', 'the form is too large'));
+    if (settled) return;
     req.body = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
-    next();
+    finish();
   });
 }
 

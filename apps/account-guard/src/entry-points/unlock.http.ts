@@ -15,6 +15,7 @@ const PAGE_STATUS: Record<UnlockPageView['state'], number> = {
   used: 409,
   expired: 410,
   not_locked: 409,
+  support_only: 409,
   rate_limited: 429,
 };
 

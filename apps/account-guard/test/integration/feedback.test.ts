@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { waitUntil } from '@account-security/shared/testing';
 import { deviceKey } from '../../src/domain/known';
 import type { Policy } from '../../src/domain/types';
@@ -351,15 +352,97 @@ describe("the player's answers to a login notice (SPEC §8)", () => {
     expect(await status(acc)).toEqual(lockedBefore);
     await h.waitAbout('account.password-reset', acc);
     expect(h.about('account.locked', acc)).toHaveLength(1);
+    const ip = nextIp();
     const unlock = await h.http
       .post(`/v1/unlock/${unlockTokenIn(mail.text)}`)
       .set('Accept', 'application/json')
-      .set('X-Forwarded-For', nextIp());
-    expect(unlock.status).toBe(410);
+      .set('X-Forwarded-For', ip);
+    expect(unlock.status).toBe(409);
+    expect(unlock.body.error.code).toBe('UNLOCK.SUPPORT_ONLY');
+    const page = await h.http.get(`/v1/unlock/${unlockTokenIn(mail.text)}`).set('X-Forwarded-For', ip);
+    expect(page.status).toBe(409);
+    expect(page.text).toContain('Only support can unlock your account');
+    const pressed = await h.http
+      .post(`/v1/unlock/${unlockTokenIn(mail.text)}`)
+      .set('Accept', BROWSER)
+      .set('X-Forwarded-For', ip);
+    expect(pressed.status).toBe(409);
+    expect(pressed.text).toContain('reported as not you');
     expect((await status(acc)).locked).toBe(true);
+    expect(
+      (await h.audit(acc)).filter((a) => a.action === 'unlock_refused' && a.reason === 'UNLOCK.SUPPORT_ONLY'),
+    ).toHaveLength(2);
     expect(
       (await h.audit(acc)).filter((a) => a.action === 'feedback' && a.login_id === loginId),
     ).toHaveLength(1);
+  });
+
+  test('when "not me" on a later login meets the lock of an earlier one, then "it was me" on the earlier login no longer ends it; support still can', async () => {
+    const acc = accountIdFor('lock-other');
+    const l0 = await noticed(acc, 'lock');
+    const lockedBefore = await status(acc);
+    expect(lockedBefore.locked).toBe(true);
+    // A second login while locked (L1), reported "not me".
+    const l1 = loginRecorded({ accountId: acc, country: 'JP', ip: '203.0.113.46' });
+    await h.publish(l1);
+    await h.assessed(l1.correlationid!);
+    await h.settled();
+    const notMe = await answerApi(acc, l1.correlationid!, agedToken(acc, 3600), { answer: 'not_me' });
+    expect(notMe.status).toBe(200);
+    expect(notMe.body.effects.locked).toBe(true);
+
+    const me = await answerLink(l0.emailToken, 'me');
+    expect(me.status).toBe(200);
+    expect(me.body).toMatchObject({ answer: 'me', repeated: false, effects: { unlocked: false } });
+    expect(await status(acc)).toEqual(lockedBefore);
+    expect(h.about('account.unlocked', acc)).toHaveLength(0);
+    const row = await h.db.db
+      .selectFrom('login_feedback')
+      .selectAll()
+      .where('login_id', '=', l0.loginId)
+      .executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ answer: 'me', answered_by: 'player' });
+
+    const bySupport = await h.http
+      .post(`/v1/accounts/${acc}/unlock`)
+      .set('Authorization', `Bearer ${SUPPORT}`)
+      .send({ reason: 'owner verified by phone' });
+    expect(bySupport.status).toBe(200);
+    expect((await status(acc)).locked).toBe(false);
+  });
+
+  test('when a lock notice is still being retried after "not me", then it goes out with no unlock link and says to contact support', async () => {
+    const acc = accountIdFor('retry-not-me');
+    await h.protect(acc, 'lock');
+    // The stand-in's queue of failures, emptied below (and always, so no other test inherits it).
+    const failures = (h.twilio as unknown as { failures: number[] }).failures;
+    const failedBefore = h.twilio.failed;
+    h.twilio.failNext(...new Array<number>(5_000).fill(503));
+    try {
+      const before = h.smtp!.to(emailOf(acc)).length;
+      const login = loginRecorded({ accountId: acc, country: 'JP' });
+      await h.publish(login);
+      const mails = await h.smtp!.waitFor(emailOf(acc), before + 1);
+      await waitUntil(() => h.twilio.failed > failedBefore + 1, 20000, 'the lock SMS failing');
+      const res = await answerLink(answerTokenIn(mails[mails.length - 1]!.text)!, 'not_me');
+      expect(res.status).toBe(200);
+      failures.length = 0;
+      const [sms] = await h.twilio.waitFor(phoneFor(acc), 1);
+      const body = sms!.form.Body!;
+      expect(unlockTokenIn(body)).toBeUndefined();
+      expect(body).toContain('Contact support to unlock it');
+      // Every unlock link ever stored for this lock is spent or expired; none works.
+      const live = await h.db.db
+        .selectFrom('unlock_token')
+        .select('token_hash')
+        .where('account_id', '=', acc)
+        .where('expires_at', '>', new Date())
+        .execute();
+      expect(live).toEqual([]);
+      expect((await status(acc)).locked).toBe(true);
+    } finally {
+      failures.length = 0;
+    }
   });
 
   test('when the same answer is given twice, then the second has no effect and returns the first result, repeated', async () => {
@@ -391,7 +474,21 @@ describe("the player's answers to a login notice (SPEC §8)", () => {
     const second = await answerApi(acc, loginId, SUPPORT, { answer: 'me' });
     expect(second.body).toEqual({ ...first.body, repeated: true });
     await new Promise((r) => setTimeout(r, 300));
-    expect(await footprint(acc)).toEqual(before);
+    // Support repeating the player's answer changes nothing but is on record, once per repeat.
+    expect(await footprint(acc)).toEqual({ ...before, audit: before.audit + 1 });
+    const repeated = (await h.audit(acc)).filter((a) => a.action === 'feedback_repeated');
+    expect(repeated).toEqual([
+      expect.objectContaining({
+        actor: 'support:staff-7',
+        reason: 'me',
+        login_id: loginId,
+        details: expect.objectContaining({ firstBy: 'player', by: 'support:staff-7' }),
+      }),
+    ]);
+    // The same actor again: a plain repeat, not audited.
+    const third = await answerApi(acc, loginId, agedToken(acc, 3600), { answer: 'me' });
+    expect(third.body).toEqual({ ...first.body, repeated: true });
+    expect((await h.audit(acc)).length).toBe(before.audit + 1);
 
     // "Not me" after "me" is carried out: locked, and what "me" made known is forgotten.
     const notMe = await answerApi(acc, loginId, agedToken(acc, 3600), { answer: 'not_me' });
@@ -419,13 +516,33 @@ describe("the player's answers to a login notice (SPEC §8)", () => {
     const fresh = await answerApi(acc, loginId, playerToken(acc), { answer: 'me' });
     expect(fresh.status).toBe(403);
     expect(fresh.body.error.code).toBe('FEEDBACK.TOKEN_TOO_NEW');
-    expect(await footprint(acc)).toEqual(before);
+    // Nothing changed but the refusal's own audit entry.
+    expect(await footprint(acc)).toEqual({ ...before, audit: before.audit + 1 });
+    expect((await h.audit(acc)).filter((a) => a.action === 'feedback_refused')).toEqual([
+      expect.objectContaining({ actor: 'player', reason: 'FEEDBACK.TOKEN_TOO_NEW', login_id: loginId }),
+    ]);
 
     const older = await answerApi(acc, loginId, agedToken(acc, 20 * 60), { answer: 'me' });
     expect(older.status).toBe(200);
     expect(older.body).toMatchObject({ answer: 'me', by: 'player', repeated: false });
     const notMe = await answerApi(acc, loginId, playerToken(acc), { answer: 'not_me' });
     expect(notMe.status).toBe(200);
+  });
+
+  test('when the identity provider\'s clock may run behind, then a token issued 1 s before the login is too new; one 10 minutes before may say "it was me"', async () => {
+    const acc = accountIdFor('iat-skew');
+    const loginMs = Date.now() - 30 * 60_000;
+    const { loginId } = await noticed(acc, 'notify', { time: new Date(loginMs).toISOString() });
+    const ageOf = (secondsBeforeLogin: number) =>
+      Math.floor(Date.now() / 1000) - (Math.floor(loginMs / 1000) - secondsBeforeLogin);
+    const auditBefore = (await h.audit(acc)).length;
+    const skewed = await answerApi(acc, loginId, agedToken(acc, ageOf(1)), { answer: 'me' });
+    expect(skewed.status).toBe(403);
+    expect(skewed.body.error.code).toBe('FEEDBACK.TOKEN_TOO_NEW');
+    expect(await h.audit(acc)).toHaveLength(auditBefore + 1);
+    const older = await answerApi(acc, loginId, agedToken(acc, ageOf(600)), { answer: 'me' });
+    expect(older.status).toBe(200);
+    expect(older.body).toMatchObject({ answer: 'me', by: 'player', repeated: false });
   });
 
   test('when support answers, then the answer is recorded as support and "it was me" needs no old token', async () => {
@@ -476,11 +593,91 @@ describe("the player's answers to a login notice (SPEC §8)", () => {
     expect(maybe.body.error.message).toMatch(/^body\.answer/);
     const huge = await form(`answer=me&pad=${'x'.repeat(2000)}`);
     expect(huge.status).toBe(413);
+    const tenKb = await form(`answer=me&pad=${'x'.repeat(10 * 1024)}`);
+    expect(tenKb.status).toBe(413);
     const none = await h.http
       .post(`/v1/accounts/${acc}/logins/${loginId}/feedback`)
       .send({ answer: 'not_me' });
     expect(none.status).toBe(401);
     expect(await footprint(acc)).toEqual(before);
+  });
+
+  /**
+   * Sends the head and the first `sent` bytes of a form body declared (or, chunked, meant) to be
+   * 10 KB, then nothing more; resolves with what the server answered meanwhile.
+   */
+  function partialForm(token: string, chunked: boolean): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const socket = connect(h.svc.port, '127.0.0.1');
+      let text = '';
+      const timer = setTimeout(() => {
+        socket.destroy();
+        resolve(text);
+      }, 3000);
+      socket.on('data', (d) => {
+        text += d.toString('utf8');
+        if (text.includes('\r\n\r\n')) {
+          clearTimeout(timer);
+          socket.destroy();
+          resolve(text);
+        }
+      });
+      socket.on('error', reject);
+      const part = `answer=me&pad=${'x'.repeat(2048)}`;
+      socket.write(
+        [
+          `POST /v1/feedback/${token} HTTP/1.1`,
+          'Host: 127.0.0.1',
+          'Accept: application/json',
+          'Content-Type: application/x-www-form-urlencoded',
+          `X-Forwarded-For: ${nextIp()}`,
+          chunked ? 'Transfer-Encoding: chunked' : 'Content-Length: 10240',
+          '',
+          '',
+        ].join('\r\n'),
+      );
+      socket.write(chunked ? `${part.length.toString(16)}\r\n${part}\r\n` : part);
+    });
+  }
+
+  test('when a form body passes its 1 KB limit, then the answer is 413 at once, without waiting for (or reading) the rest', async () => {
+    const acc = accountIdFor('form-limit');
+    const { emailToken } = await noticed(acc);
+    const before = await footprint(acc);
+    for (const chunked of [false, true]) {
+      const answer = await partialForm(emailToken, chunked);
+      expect(answer).toMatch(/^HTTP\/1\.1 413 /);
+      expect(answer.toLowerCase()).toContain('connection: close');
+    }
+    expect(await footprint(acc)).toEqual(before);
+  });
+
+  test('when answer links are minted, then links expired more than a day ago are deleted, newer ones kept', async () => {
+    const acc = accountIdFor('prune');
+    const row = (hash: string, expiredAgoMs: number) => ({
+      token_hash: hash,
+      login_id: `old-login-${hash}`,
+      account_id: acc,
+      action_id: null,
+      created_at: new Date(Date.now() - expiredAgoMs - 86_400_000),
+      expires_at: new Date(Date.now() - expiredAgoMs),
+    });
+    await h.db.db
+      .insertInto('feedback_token')
+      .values([
+        row(`${acc}-old-1`, 3 * 86_400_000),
+        row(`${acc}-old-2`, 86_400_000 + 60_000),
+        row(`${acc}-recent`, 3_600_000),
+      ])
+      .execute();
+    await noticed(acc);
+    const left = await h.db.db
+      .selectFrom('feedback_token')
+      .select('token_hash')
+      .where('account_id', '=', acc)
+      .where('login_id', 'like', 'old-login-%')
+      .execute();
+    expect(left.map((r) => r.token_hash)).toEqual([`${acc}-recent`]);
   });
 
   test('when unknown answer links are tried over and over, then the address is limited while a real link still works', async () => {

@@ -229,6 +229,26 @@ describe('account-guard counts "not me" answers against their IP (reported_ip) a
     expect(await reportRow(staleIp)).toBeUndefined();
   });
 
+  test('when a report is dated in the future (a skewed clock), then it is kept as of its arrival, so it counts and is pruned in its time', async () => {
+    const ip = freshIp();
+    const report = loginReported({
+      accountId: accountIdFor('future'),
+      ip,
+      answer: 'not_me',
+      at: new Date(Date.now() + 365 * DAY).toISOString(),
+    });
+    const sent = Date.now();
+    await publishReport(report);
+    await waitUntil(async () => (await reportRow(ip)) !== undefined, 20000, 'the future report kept');
+    const row = (await reportRow(ip))!;
+    expect(row.reported_at.getTime()).toBeGreaterThanOrEqual(sent - 1000);
+    expect(row.reported_at.getTime()).toBeLessThanOrEqual(Date.now() + 1000);
+    expect(row.login_id).toBe(report.data.loginEventId);
+    const login = loginRecorded({ accountId: accountIdFor('future-ip'), country: 'KR', ip, history: known });
+    await h.publish(login);
+    expect(signal((await h.assessed(login.correlationid!)).data, 'reported_ip')).toBeDefined();
+  });
+
   test('when a login.reported fails its schema, then it is dead-lettered with the reason, keeps nothing, and the reports after it flow on', async () => {
     const ip = freshIp();
     const bad = loginReported({

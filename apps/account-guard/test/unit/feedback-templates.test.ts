@@ -4,6 +4,7 @@ import {
   renderFeedbackPage,
   renderInGame,
   renderSms,
+  renderUnlockPage,
   sessionsRevokeMessage,
 } from '../../src/domain/templates';
 import type { AnswerLink, FeedbackPageState } from '../../src/domain/templates';
@@ -134,5 +135,26 @@ describe("the answer link's page", () => {
     expect(renderFeedbackPage({ ...confirm, accountId: '<script>x</script>' }, 'en')).not.toContain(
       '<script>',
     );
+  });
+});
+
+describe('the unlock page of a lock only support can end ("not me")', () => {
+  test('when it is rendered, then it says so in English and Korean, with no button', () => {
+    const en = renderUnlockPage({ state: 'support_only' }, 'en');
+    expect(en).toContain('Only support can unlock your account');
+    expect(en).toContain('reported as not you');
+    expect(en).not.toContain('<form');
+    const ko = renderUnlockPage({ state: 'support_only' }, 'ko');
+    expect(ko).toContain('lang="ko"');
+    expect(ko).toContain('고객지원팀만 계정 잠금을 해제할 수 있습니다');
+    expect(ko).not.toContain('<form');
+  });
+
+  test('when a lock notice has no unlock link, then it tells the player to contact support, in both languages', () => {
+    const lock = facts({ kind: 'lock', unlock: null, lockEnded: false });
+    expect(renderEmail(lock, 'en').text).toContain('To unlock your account, contact support');
+    expect(renderSms(lock, 'en')).toContain('Contact support to unlock it');
+    expect(renderEmail(lock, 'ko').text).toContain('잠금을 해제하려면 고객지원팀에 문의해 주세요');
+    expect(renderSms(lock, 'ko')).toContain('고객지원팀에 문의하세요');
   });
 });

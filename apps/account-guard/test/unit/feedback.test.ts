@@ -96,17 +96,24 @@ describe('answering again', () => {
     expect(transitionOf('not_me', 'me')).toBe('refused');
   });
 
-  test('when "it was me" comes through a bearer token, then only a token issued before the login, or support, may say it', () => {
+  test('when "it was me" comes through a bearer token, then only a token issued at least the margin before the login, or support, may say it', () => {
     const login = new Date('2026-12-04T12:00:00.000Z');
     const s = login.getTime() / 1000;
-    expect(mayAnswerMe('player', s - 1, login)).toBe(true);
-    // Same second as a login 700 ms into it: the token may have been issued after the login.
-    expect(mayAnswerMe('player', s, new Date(login.getTime() + 700))).toBe(false);
-    expect(mayAnswerMe('player', s - 1, new Date(login.getTime() + 700))).toBe(true);
-    expect(mayAnswerMe('player', s, login)).toBe(false);
-    expect(mayAnswerMe('player', s + 60, login)).toBe(false);
-    expect(mayAnswerMe('player', undefined, login)).toBe(false);
-    expect(mayAnswerMe('support:staff-7', s + 60, login)).toBe(true);
+    // The boundary: iat <= floor(login) - 60.
+    expect(mayAnswerMe('player', s - 60, login, 60)).toBe(true);
+    expect(mayAnswerMe('player', s - 59, login, 60)).toBe(false);
+    // A second or a few before the login is within the clocks' skew: refused.
+    expect(mayAnswerMe('player', s - 1, login, 60)).toBe(false);
+    expect(mayAnswerMe('player', s - 600, login, 60)).toBe(true);
+    // A login 700 ms into its second counts from that second.
+    expect(mayAnswerMe('player', s - 60, new Date(login.getTime() + 700), 60)).toBe(true);
+    expect(mayAnswerMe('player', s - 59, new Date(login.getTime() + 999), 60)).toBe(false);
+    // No margin: the login's own second still may; a later one never.
+    expect(mayAnswerMe('player', s, new Date(login.getTime() + 700), 0)).toBe(true);
+    expect(mayAnswerMe('player', s + 1, login, 0)).toBe(false);
+    expect(mayAnswerMe('player', s + 60, login, 60)).toBe(false);
+    expect(mayAnswerMe('player', undefined, login, 0)).toBe(false);
+    expect(mayAnswerMe('support:staff-7', s + 60, login, 60)).toBe(true);
   });
 });
 
@@ -165,7 +172,7 @@ describe("an answer's events", () => {
   });
 });
 
-describe('FEEDBACK_TRAVEL_PASS_DAYS', () => {
+describe('the settings of answers', () => {
   const SECRET = { AUTH_JWT_SECRET: 'x'.repeat(32) };
   test('when it is left out, set, or longer than the longest travel pass, then it is 30, taken, or refused naming it', () => {
     expect(loadAccountGuardConfig(SECRET).FEEDBACK_TRAVEL_PASS_DAYS).toBe(30);
@@ -180,5 +187,21 @@ describe('FEEDBACK_TRAVEL_PASS_DAYS', () => {
         /FEEDBACK_TRAVEL_PASS_DAYS/,
       );
     }
+  });
+
+  test('when the token age margin of "it was me" is left out, set, or negative, then it is 60, taken, or refused naming it', () => {
+    expect(loadAccountGuardConfig(SECRET).FEEDBACK_ME_MIN_TOKEN_AGE_SECONDS).toBe(60);
+    for (const [text, value] of [
+      ['0', 0],
+      ['300', 300],
+    ] as const)
+      expect(
+        loadAccountGuardConfig({ ...SECRET, FEEDBACK_ME_MIN_TOKEN_AGE_SECONDS: text })
+          .FEEDBACK_ME_MIN_TOKEN_AGE_SECONDS,
+      ).toBe(value);
+    for (const bad of ['-1', 'soon', '1.5'])
+      expect(() => loadAccountGuardConfig({ ...SECRET, FEEDBACK_ME_MIN_TOKEN_AGE_SECONDS: bad })).toThrow(
+        /FEEDBACK_ME_MIN_TOKEN_AGE_SECONDS/,
+      );
   });
 });

@@ -11,10 +11,15 @@ import {
   insertLock,
   saveAnswer,
 } from '../../data-access/feedback.repository';
-import { findLock, lockAccount } from '../../data-access/lock.repository';
+import { findLock, lockAccount, makeLockSupportOnly } from '../../data-access/lock.repository';
 import { insertOutboxEvent } from '../../data-access/outbox.repository';
 import { StoredSettings, findSettings, upsertSettings } from '../../data-access/settings.repository';
-import { feedbackEntry, travelPassAddedEntry, travelPassRemovedEntry } from '../../domain/audit';
+import {
+  feedbackEntry,
+  feedbackRepeatedEntry,
+  travelPassAddedEntry,
+  travelPassRemovedEntry,
+} from '../../domain/audit';
 import {
   AnsweredLogin,
   NOT_ME_LOCK_REASON,
@@ -39,7 +44,8 @@ type Effects = FeedbackResult['effects'];
  * Records an answer and carries out its effects, all in the caller's transaction, under the
  * account's advisory lock (the one logins, unlocks and settings changes take), so nothing about
  * the account moves meanwhile. The same answer again changes nothing and returns the first
- * result with `repeated: true`; "not me" after "me" is carried out; "me" after "not me" is refused.
+ * result with `repeated: true` (audited as `feedback_repeated` when someone else repeats it);
+ * "not me" after "me" is carried out; "me" after "not me" is refused.
  * Every event goes through the event outbox with an id derived from the login, so a retried
  * transaction cannot publish twice.
  */
@@ -56,7 +62,10 @@ export async function recordAnswer(
   if (transition === 'refused') throw feedbackAlreadyNotMe();
   if (transition === 'repeat') {
     const stored = await findStoredResult(trx, login.accountId, login.loginId, answer);
-    if (stored) return { ...stored.result, repeated: true };
+    if (stored) {
+      if (stored.result.by !== by) await appendAudit(trx, feedbackRepeatedEntry(login, by, stored.result));
+      return { ...stored.result, repeated: true };
+    }
   }
 
   const now = ctx.clock();
@@ -128,7 +137,10 @@ async function takeBackMe(
   await appendAudit(trx, travelPassRemovedEntry(login.accountId, by, login.loginId, granted));
 }
 
-/** "It was me": known device and network, a travel pass, and the end of a lock this login caused. */
+/**
+ * "It was me": known device and network, a travel pass, and the end of a lock this login caused,
+ * unless a "not me" (on any login) has since left that lock to support.
+ */
 async function itWasMe(
   ctx: AppContext,
   trx: Trx,
@@ -177,7 +189,8 @@ async function itWasMe(
   }
 
   const lock = await findLock(trx, login.accountId);
-  if (lock && lock.loginId === login.loginId) {
+  if (lock && lock.loginId === login.loginId && lock.supportOnly) details.supportOnlyLockId = lock.lockId;
+  else if (lock && lock.loginId === login.loginId) {
     await endLock(trx, lock, {
       by,
       reason: 'the player confirmed the sign-in that locked the account ("it was me")',
@@ -191,7 +204,9 @@ async function itWasMe(
 
 /**
  * "Not me": the account locked (unless it is), every session ended, a new password required.
- * What an earlier "me" of this login made known is forgotten again.
+ * The lock, new or met, is one only support can end: no "me" ends it, no unlock link is minted for
+ * it and those already sent stop working. What an earlier "me" of this login made known is
+ * forgotten again.
  */
 async function notMe(
   trx: Trx,
@@ -215,6 +230,7 @@ async function notMe(
       lockedBy: by,
       loginId: login.loginId,
       lockedAt: now,
+      supportOnly: true,
     });
     await appendAudit(trx, {
       accountId: login.accountId,
@@ -228,6 +244,7 @@ async function notMe(
     details.lockId = lockId;
   } else {
     details.lockId = existing.lockId;
+    await makeLockSupportOnly(trx, existing.accountId, existing.lockId);
     await expireUnlockTokensOf(trx, existing.lockId);
   }
   const revoke = sessionsRevoke(login, sessionsRevokeMessage(settings.locale), at);

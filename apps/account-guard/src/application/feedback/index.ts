@@ -40,18 +40,29 @@ function counted(ctx: AppContext, route: FeedbackRoute, result: FeedbackResult):
 
 /**
  * POST /v1/accounts/{accountId}/logins/{loginEventId}/feedback: the player themself or support.
- * "It was me" from a player token only when it was issued before the login (SPEC §8).
+ * "It was me" from a player token only when it was issued FEEDBACK_ME_MIN_TOKEN_AGE_SECONDS
+ * before the login (SPEC §8); such a refusal is audited (after the rolled-back transaction).
  */
 export async function answerByToken(
   ctx: AppContext,
   q: { accountId: string; loginId: string; answer: FeedbackAnswer; by: Actor; issuedAt?: number },
 ): Promise<FeedbackResult> {
-  const result = await ctx.db.transaction().execute(async (trx) => {
-    const login = await findAnsweredLogin(trx, q.accountId, q.loginId);
-    if (!login) throw feedbackLoginNotFound();
-    if (q.answer === 'me' && !mayAnswerMe(q.by, q.issuedAt, login.loggedInAt)) throw feedbackTokenTooNew();
-    return recordAnswer(ctx, trx, login, q.answer, q.by);
-  });
+  const minAge = ctx.config.FEEDBACK_ME_MIN_TOKEN_AGE_SECONDS;
+  const result = await ctx.db
+    .transaction()
+    .execute(async (trx) => {
+      const login = await findAnsweredLogin(trx, q.accountId, q.loginId);
+      if (!login) throw feedbackLoginNotFound();
+      if (q.answer === 'me' && !mayAnswerMe(q.by, q.issuedAt, login.loggedInAt, minAge))
+        throw feedbackTokenTooNew();
+      return recordAnswer(ctx, trx, login, q.answer, q.by);
+    })
+    .catch(async (err: unknown) => {
+      // Thrown only once the login was found on this account, so the entry names a real login.
+      if (err instanceof DomainError && err.code === 'FEEDBACK.TOKEN_TOO_NEW')
+        await appendAudit(ctx.db, feedbackRefusedEntry(q, err.code, q.by));
+      throw err;
+    });
   return counted(ctx, 'api', result);
 }
 

@@ -93,6 +93,8 @@ export async function withOneTimeLink(
     ttlMinutes: ctx.config.UNLOCK_TOKEN_TTL_MINUTES,
   });
   if (!stored) return { ...notice, lockEnded: true, answer };
+  // A "not me" left the lock to support: no link, so the notice says to contact support.
+  if ('supportOnly' in stored) return { ...notice, unlock: null, answer };
   return {
     ...notice,
     unlock: { url: unlockUrl(ctx.config.PUBLIC_URL, token), expiresAt: stored.expiresAt.toISOString() },

@@ -4,7 +4,13 @@ import { findLock, lockAccount } from '../../data-access/lock.repository';
 import { findSettings } from '../../data-access/settings.repository';
 import { findToken, lockToken, markTokenUsed } from '../../data-access/unlock-token.repository';
 import { NewAuditEntry, unlockRefusedEntry } from '../../domain/audit';
-import { lockEnded, unlockTokenExpired, unlockTokenNotFound, unlockTokenUsed } from '../../domain/errors';
+import {
+  lockEnded,
+  unlockSupportOnly,
+  unlockTokenExpired,
+  unlockTokenNotFound,
+  unlockTokenUsed,
+} from '../../domain/errors';
 import type { UnlockPageState } from '../../domain/templates';
 import type { Locale } from '../../domain/types';
 import { hashUnlockToken, isWellFormedUnlockToken } from '../../domain/unlock-token';
@@ -15,7 +21,8 @@ type Redeemed = { ok: true; unlocked: Unlocked } | { ok: false; error: DomainErr
 
 /**
  * The player's one-time link: valid when it exists, is unused, has not expired and belongs to
- * the lock still in force. Spending it and ending the lock happen in one transaction; a refusal
+ * the lock still in force, unless a "not me" made that lock support's alone (UNLOCK.SUPPORT_ONLY,
+ * told before an expiry: the "not me" also expired the lock's links). Spending it and ending the lock happen in one transaction; a refusal
  * is audited after that transaction, so it stays on record.
  */
 export async function redeemUnlockToken(ctx: AppContext, token: string): Promise<Unlocked> {
@@ -33,12 +40,14 @@ export async function redeemUnlockToken(ctx: AppContext, token: string): Promise
       audit: unlockRefusedEntry(t, error.code),
     });
     if (t.used) return refuse(unlockTokenUsed());
-    if (t.expired) return refuse(unlockTokenExpired());
     const lock = await findLock(trx, t.accountId);
-    if (!lock || lock.lockId !== t.lockId) return refuse(lockEnded());
+    const ours = lock && lock.lockId === t.lockId ? lock : undefined;
+    if (ours?.supportOnly) return refuse(unlockSupportOnly());
+    if (t.expired) return refuse(unlockTokenExpired());
+    if (!ours) return refuse(lockEnded());
     const now = ctx.clock();
     await markTokenUsed(trx, hash, now);
-    const unlocked = await endLock(trx, lock, {
+    const unlocked = await endLock(trx, ours, {
       by: 'player',
       reason: 'unlocked by the player with the one-time link',
       at: now,
@@ -70,9 +79,11 @@ export async function inspectUnlockToken(ctx: AppContext, token: string): Promis
   if (!t) return { state: 'not_found', locale: null };
   const locale = await localeOfAccount(ctx, t.accountId);
   if (t.used) return { state: 'used', locale };
-  if (t.expired) return { state: 'expired', locale };
   const lock = await findLock(ctx.db, t.accountId);
-  if (!lock || lock.lockId !== t.lockId) return { state: 'not_locked', locale };
+  const ours = lock && lock.lockId === t.lockId;
+  if (ours && lock.supportOnly) return { state: 'support_only', locale };
+  if (t.expired) return { state: 'expired', locale };
+  if (!ours) return { state: 'not_locked', locale };
   return { state: 'confirm', locale, accountId: t.accountId, lockedAt: lock.lockedAt.toISOString() };
 }
 
@@ -85,6 +96,8 @@ export function pageStateOf(error: DomainError): UnlockPageState {
       return 'expired';
     case 'ACCOUNT.NOT_LOCKED':
       return 'not_locked';
+    case 'UNLOCK.SUPPORT_ONLY':
+      return 'support_only';
     default:
       return 'not_found';
   }

@@ -1,4 +1,4 @@
-import type { Insertable, Selectable } from 'kysely';
+import type { Generated, Insertable, Selectable } from 'kysely';
 import type { Timestamp } from './columns';
 
 export interface AccountLockTable {
@@ -8,6 +8,8 @@ export interface AccountLockTable {
   reason: string;
   locked_by: string;
   login_id: string | null;
+  /** Set by a "not me": only support may end the lock (no unlock link, no "me" ends it). */
+  support_only: Generated<boolean>;
 }
 
 export type LockRow = Selectable<AccountLockTable>;

@@ -32,7 +32,15 @@ export interface Formatted {
 export type Block = string | { link: string };
 
 export type UnlockPageState =
-  'confirm' | 'done' | 'not_found' | 'used' | 'expired' | 'not_locked' | 'rate_limited';
+  | 'confirm'
+  | 'done'
+  | 'not_found'
+  | 'used'
+  | 'expired'
+  | 'not_locked'
+  /** The lock follows a "not me": only support can end it. */
+  | 'support_only'
+  | 'rate_limited';
 
 export interface UnlockPageView {
   state: UnlockPageState;

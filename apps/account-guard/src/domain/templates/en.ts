@@ -147,6 +147,13 @@ export const en: Catalog = {
         return { title: 'This unlock link has expired', body: ['Contact support to unlock your account.'] };
       case 'not_locked':
         return { title: 'Your account is not locked', body: ['There is nothing to unlock.'] };
+      case 'support_only':
+        return {
+          title: 'Only support can unlock your account',
+          body: [
+            'A sign-in on this account was reported as not you, so this link no longer unlocks it. Change your password and contact support to unlock your account.',
+          ],
+        };
       case 'rate_limited':
         return { title: 'Too many attempts', body: ['Please wait a few minutes and try again.'] };
     }

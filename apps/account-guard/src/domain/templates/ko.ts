@@ -144,6 +144,13 @@ export const ko: Catalog = {
         };
       case 'not_locked':
         return { title: '계정이 잠겨 있지 않습니다', body: ['해제할 잠금이 없습니다.'] };
+      case 'support_only':
+        return {
+          title: '고객지원팀만 계정 잠금을 해제할 수 있습니다',
+          body: [
+            '이 계정의 로그인이 본인이 아니라고 신고되어 이 링크로는 더 이상 잠금을 해제할 수 없습니다. 비밀번호를 바꾸고 고객지원팀에 잠금 해제를 요청해 주세요.',
+          ],
+        };
       case 'rate_limited':
         return { title: '시도 횟수가 너무 많습니다', body: ['몇 분 뒤에 다시 시도해 주세요.'] };
     }
