@@ -163,11 +163,19 @@ export function describeAnswer(
 export type AnswerOffer = { notMe: boolean; me: 'button' | 'link' | null };
 
 /**
+ * How long before a login the page's token must have been issued for "it was me" (account-guard's
+ * `FEEDBACK_ME_MIN_TOKEN_AGE_SECONDS`, default 60: the identity provider's and the login server's
+ * clocks need not agree). A deployment with another margin still answers a 403, which the page
+ * explains.
+ */
+export const ME_MIN_TOKEN_AGE_SECONDS = 60;
+
+/**
  * An unanswered `unusual` or `suspicious` login can be reported "not me"; "me" needs a token
- * issued before the login (else the person who just logged in could vouch for themselves), so a
- * newer token is pointed to the emailed link. Tokens without `iat` count as newer. `iat` has
- * whole seconds: account-guard wants it in an earlier second than the login. A login without
- * `loginEventId` (recorded before history items had it) cannot be named to the feedback route.
+ * issued well before the login (else the person who just logged in could vouch for themselves),
+ * so a newer token is pointed to the emailed link. Tokens without `iat` count as newer. A login
+ * without `loginEventId` (recorded before history items had it) cannot be named to the feedback
+ * route.
  */
 export function answerOffer(
   item: Pick<LoginItem, 'result' | 'loggedInAt' | 'assessment' | 'loginEventId'>,
@@ -178,6 +186,6 @@ export function answerOffer(
     return { notMe: false, me: null };
   }
   const loginSecond = Math.floor(Date.parse(item.loggedInAt) / 1000);
-  const before = tokenIssuedAt !== undefined && tokenIssuedAt < loginSecond;
+  const before = tokenIssuedAt !== undefined && tokenIssuedAt <= loginSecond - ME_MIN_TOKEN_AGE_SECONDS;
   return { notMe: true, me: before ? 'button' : 'link' };
 }

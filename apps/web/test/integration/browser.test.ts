@@ -67,9 +67,11 @@ const STAFF = 'staff-9';
 const playerToken = signToken({ sub: PLAYER });
 const lockedToken = signToken({ sub: LOCKED });
 const locked2Token = signToken({ sub: LOCKED2 });
-// Issued before the account's logins below: "this was me" is offered for the newest one.
-const notMeToken = signToken({ sub: NOTME });
-const meToken = signToken({ sub: ME });
+// Issued five minutes before the account's logins below, so "this was me" is offered for the
+// newest one: older than the login by more than account-guard's FEEDBACK_ME_MIN_TOKEN_AGE_SECONDS
+// (60), younger than STEP_UP_MAX_AGE (600).
+const notMeToken = signToken({ sub: NOTME }, { issuedSecondsAgo: 300 });
+const meToken = signToken({ sub: ME }, { issuedSecondsAgo: 300 });
 const supportToken = signToken({ sub: STAFF, roles: ['support'] });
 
 describe('the player page and the support console in a browser', () => {

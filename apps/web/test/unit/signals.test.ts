@@ -176,10 +176,13 @@ describe('which answers a login offers', () => {
 
   test('when the token was issued after the login (or says nothing), then "it was me" points to the link', () => {
     expect(answerOffer(login(), after)).toEqual({ notMe: true, me: 'link' });
-    // iat has whole seconds: the login's own second is not before it.
-    const sameSecond = Date.parse('2026-12-03T10:00:00Z') / 1000;
-    expect(answerOffer(login({ loggedInAt: '2026-12-03T10:00:00.900Z' }), sameSecond).me).toBe('link');
-    expect(answerOffer(login(), sameSecond - 1).me).toBe('button');
+    // A minute's margin (account-guard's default FEEDBACK_ME_MIN_TOKEN_AGE_SECONDS): the two
+    // clocks need not agree. iat has whole seconds.
+    const loginSecond = Date.parse('2026-12-03T10:00:00Z') / 1000;
+    expect(answerOffer(login({ loggedInAt: '2026-12-03T10:00:00.900Z' }), loginSecond).me).toBe('link');
+    expect(answerOffer(login(), loginSecond - 1).me).toBe('link');
+    expect(answerOffer(login(), loginSecond - 59).me).toBe('link');
+    expect(answerOffer(login(), loginSecond - 60).me).toBe('button');
     expect(answerOffer(login(), undefined)).toEqual({ notMe: true, me: 'link' });
   });
 

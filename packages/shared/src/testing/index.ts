@@ -181,9 +181,12 @@ export async function publishRaw(
 
 export function signToken(
   claims: { sub: string; roles?: string[] },
-  opts: { secret?: string; expiresIn?: number } = {},
+  /** `issuedSecondsAgo`: an `iat` that long ago (SPEC §8's "it was me" wants a token older than the login). */
+  opts: { secret?: string; expiresIn?: number; issuedSecondsAgo?: number } = {},
 ): string {
-  return jwt.sign({ roles: claims.roles ?? [] }, opts.secret ?? TEST_JWT_SECRET, {
+  const iat =
+    opts.issuedSecondsAgo !== undefined ? { iat: Math.floor(Date.now() / 1000) - opts.issuedSecondsAgo } : {};
+  return jwt.sign({ roles: claims.roles ?? [], ...iat }, opts.secret ?? TEST_JWT_SECRET, {
     subject: claims.sub,
     expiresIn: opts.expiresIn ?? 3600,
     algorithm: 'HS256',
