@@ -168,9 +168,9 @@ async function main() {
     expiresIn: '1h',
     algorithm: 'HS256',
   });
-  // The players' own tokens, issued now (before any of the run's logins): SPEC §8's `iat` rule
-  // lets such a token answer "it was me".
-  const issuedBeforeRun = Math.floor(Date.now() / 1000) - 1;
+  // The players' own tokens, issued ten minutes before the run's logins: SPEC §8's `iat` rule
+  // (with account-guard's FEEDBACK_ME_MIN_TOKEN_AGE_SECONDS margin) lets such a token answer "it was me".
+  const issuedBeforeRun = Math.floor(Date.now() / 1000) - 600;
   const playerToken = (accountId: string) =>
     jwt.sign({ sub: accountId, iat: issuedBeforeRun }, secret, { expiresIn: '1h', algorithm: 'HS256' });
   // Every fifth account trusts Japan (where impossible travel is tried): set with a policy.

@@ -200,7 +200,7 @@ export const ACCOUNT_GUARD_ROUTES: RouteDoc[] = [
     path: '/v1/accounts/{accountId}/logins/{loginEventId}/feedback',
     summary: 'Answer "was this you?" for one login (the player or support)',
     description:
-      'Not a settings change (no recent sign-in needed). "me" from a player token only when the token was issued before the login (else 403 FEEDBACK.TOKEN_TOO_NEW). The same answer again changes nothing and returns the first result with `repeated: true`; "not_me" after "me" is carried out; "me" after "not_me" is 409 FEEDBACK.ALREADY_NOT_ME.',
+      'Not a settings change (no recent sign-in needed). "me" from a player token only when the token was issued (iat) at least FEEDBACK_ME_MIN_TOKEN_AGE_SECONDS (default 60) before the login (else 403 FEEDBACK.TOKEN_TOO_NEW, audited). The same answer again changes nothing and returns the first result with `repeated: true`; "not_me" after "me" is carried out; "me" after "not_me" is 409 FEEDBACK.ALREADY_NOT_ME.',
     security: 'bearer',
     roles: ['support'],
     params: loginFeedbackParams,
