@@ -20,32 +20,31 @@ export interface ExportRow {
   eventData: Record<string, unknown> | null;
 }
 
+/** A chunk: its successful logins, how many recorded logins it went over, and the last of them. */
+export interface ExportChunk {
+  rows: ExportRow[];
+  scanned: number;
+  last: CursorPosition | null;
+}
+
 /**
- * Successful logins with `from <= logged_in_at < to`, in (time, record id) order, strictly after
- * `after`, at most `limit`. A walk of recorded_logins' (logged_in_at, record_id) index, each row
- * joined to its partition row by the logins primary key.
+ * The next `limit` recorded logins with `from <= logged_in_at < to` in (time, record id) order,
+ * strictly after `after`, and of those the successful ones (failures are recorded too). The
+ * candidates come first, by recorded_logins' (logged_in_at, record_id) index, and each then
+ * finds its row by the logins primary key (a lateral lookup, so the planner never joins the
+ * whole window to pick a chunk of it): the cost of a chunk does not grow with the window.
  */
 export async function exportChunk(
   db: Kysely<DB>,
   opts: { from: Date; to: Date; after?: CursorPosition; limit: number },
-): Promise<ExportRow[]> {
-  let q = db
+): Promise<ExportChunk> {
+  let candidates = db
     .selectFrom('recorded_logins as r')
-    .innerJoin('logins as l', (j) =>
-      j
-        .onRef('l.account_id', '=', 'r.account_id')
-        .onRef('l.logged_in_at', '=', 'r.logged_in_at')
-        .onRef('l.id', '=', 'r.record_id'),
-    )
     .select([
       'r.login_id',
       'r.record_id',
       'r.account_id',
       'r.logged_in_at',
-      sql<string>`host(l.ip)`.as('ip'),
-      'l.country',
-      'l.client_platform',
-      'l.client_version',
       'r.new_country',
       'r.previous_logged_in_at',
       sql<string | null>`host(r.previous_ip)`.as('previous_ip'),
@@ -53,33 +52,67 @@ export async function exportChunk(
       'r.history',
       'r.event_data',
     ])
-    .where('l.result', '=', 'succeeded')
     .where('r.logged_in_at', '>=', opts.from)
     .where('r.logged_in_at', '<', opts.to);
   const after = opts.after;
   if (after) {
-    q = q
+    candidates = candidates
       .where('r.logged_in_at', '>=', after.loggedInAt)
       .where((eb) =>
         eb(eb.refTuple('r.logged_in_at', 'r.record_id'), '>', eb.tuple(after.loggedInAt, after.id)),
       );
   }
-  const rows = await q.orderBy('r.logged_in_at').orderBy('r.record_id').limit(opts.limit).execute();
-  return rows.map((r) => ({
-    loginId: r.login_id,
-    recordId: r.record_id,
-    accountId: r.account_id,
-    loggedInAt: r.logged_in_at,
-    ip: r.ip,
-    country: r.country,
-    platform: r.client_platform,
-    version: r.client_version,
-    newCountry: r.new_country,
-    previous:
-      r.previous_logged_in_at && r.previous_ip
-        ? { loggedInAt: r.previous_logged_in_at, ip: r.previous_ip, country: r.previous_country }
-        : null,
-    extra: (r.history as HistoryExtra | null) ?? null,
-    eventData: (r.event_data as Record<string, unknown> | null) ?? null,
-  }));
+  const rows = await db
+    .selectFrom(candidates.orderBy('r.logged_in_at').orderBy('r.record_id').limit(opts.limit).as('c'))
+    .leftJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom('logins as l')
+          .select([
+            sql<string>`host(l.ip)`.as('ip'),
+            'l.country',
+            'l.client_platform',
+            'l.client_version',
+            'l.result',
+          ])
+          .whereRef('l.account_id', '=', 'c.account_id')
+          .whereRef('l.logged_in_at', '=', 'c.logged_in_at')
+          .whereRef('l.id', '=', 'c.record_id')
+          .limit(1)
+          .as('l'),
+      (join) => join.onTrue(),
+    )
+    .selectAll('c')
+    .select(['l.ip', 'l.country', 'l.client_platform', 'l.client_version', 'l.result'])
+    .orderBy('c.logged_in_at')
+    .orderBy('c.record_id')
+    .execute();
+  const lastRow = rows[rows.length - 1];
+  return {
+    scanned: rows.length,
+    last: lastRow ? { loggedInAt: lastRow.logged_in_at, id: lastRow.record_id } : null,
+    rows: rows.flatMap((r) =>
+      r.result !== 'succeeded' || r.ip === null
+        ? []
+        : [
+            {
+              loginId: r.login_id,
+              recordId: r.record_id,
+              accountId: r.account_id,
+              loggedInAt: r.logged_in_at,
+              ip: r.ip,
+              country: r.country ?? null,
+              platform: r.client_platform!,
+              version: r.client_version!,
+              newCountry: r.new_country,
+              previous:
+                r.previous_logged_in_at && r.previous_ip
+                  ? { loggedInAt: r.previous_logged_in_at, ip: r.previous_ip, country: r.previous_country }
+                  : null,
+              extra: (r.history as HistoryExtra | null) ?? null,
+              eventData: (r.event_data as Record<string, unknown> | null) ?? null,
+            },
+          ],
+    ),
+  };
 }

@@ -17,6 +17,7 @@ import { decodeCursor } from '../domain/cursor';
 
 const DEFAULT_EXPORT_LIMIT = 1000;
 const MAX_EXPORT_LIMIT = 10_000;
+const WRITE_BYTES = 64 * 1024;
 const LIMIT_MESSAGE = `must be an integer from 1 to ${MAX_EXPORT_LIMIT}`;
 
 /** Who may read every account's logins at once: staff, and services (account-guard's replay). */
@@ -74,9 +75,16 @@ export function registerExportRoutes(app: App, deps: { db: Kysely<DB>; verify: T
     let closed = false;
     res.on('close', () => (closed = true));
     try {
+      // Lines go out in writes of about 64 KiB rather than one each: far fewer socket writes.
+      let buffered = '';
       for (let line = first; !line.done && !closed; line = await lines.next()) {
-        if (!res.write(JSON.stringify(line.value) + '\n')) await drained(res);
+        buffered += JSON.stringify(line.value) + '\n';
+        if (buffered.length < WRITE_BYTES) continue;
+        const more = res.write(buffered);
+        buffered = '';
+        if (!more) await drained(res);
       }
+      if (buffered && !closed) res.write(buffered);
     } catch (err) {
       // Headers are out: the client sees a stream without its end line and must retry the page.
       req.log?.error({ err: (err as Error).message }, 'export stream failed');

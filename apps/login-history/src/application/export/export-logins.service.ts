@@ -36,28 +36,40 @@ export function toExportedLogin(r: ExportRow): ExportedLogin {
 
 /**
  * One page of the export: the window's successful logins after `after`, oldest first, at most
- * `limit`, read EXPORT_CHUNK_ROWS at a time (the caller pulls the next line only when it has
- * written the last), then the end line with the cursor of the next page (null when none).
+ * `limit`, read EXPORT_CHUNK_ROWS recorded logins at a time (the caller pulls the next line only
+ * when it has written the last), then the end line with the cursor of the next page: null when
+ * no successful login of the window follows.
  */
 export async function* exportLogins(
   db: Kysely<DB>,
   opts: { from: Date; to: Date; after?: CursorPosition; limit: number },
 ): AsyncGenerator<ExportedLogin | ExportEnd> {
+  const window = { from: opts.from, to: opts.to };
   let after = opts.after;
   let served = 0;
   while (served < opts.limit) {
-    // One more than the page needs on its last chunk tells whether another page follows.
     const want = Math.min(EXPORT_CHUNK_ROWS, opts.limit - served);
-    const rows = await exportChunk(db, { from: opts.from, to: opts.to, after, limit: want });
-    for (const r of rows) yield toExportedLogin(r);
-    served += rows.length;
-    if (rows.length < want) {
+    const chunk = await exportChunk(db, { ...window, after, limit: want });
+    for (const r of chunk.rows) yield toExportedLogin(r);
+    served += chunk.rows.length;
+    if (chunk.scanned < want || !chunk.last) {
       yield { nextCursor: null };
       return;
     }
-    const last = rows[rows.length - 1]!;
-    after = { loggedInAt: last.loggedInAt, id: last.recordId };
+    after = chunk.last;
   }
-  const more = await exportChunk(db, { from: opts.from, to: opts.to, after, limit: 1 });
-  yield { nextCursor: more.length > 0 && after ? encodeCursor(after) : null };
+  // The page is full, and its last login is the last one looked at: does a successful one follow?
+  const end = after!;
+  for (let from = end; ;) {
+    const next = await exportChunk(db, { ...window, after: from, limit: EXPORT_CHUNK_ROWS });
+    if (next.rows.length > 0) {
+      yield { nextCursor: encodeCursor(end) };
+      return;
+    }
+    if (next.scanned < EXPORT_CHUNK_ROWS || !next.last) {
+      yield { nextCursor: null };
+      return;
+    }
+    from = next.last;
+  }
 }
