@@ -220,9 +220,16 @@ test('the bearer route: "me" needs a token issued before the login; another acco
   await new Promise((r) => setTimeout(r, 1500));
   expect(ofType('login.reported', acc)).toHaveLength(1);
   const audit = await h.api('account-guard', 'GET', `/v1/accounts/${acc}/audit?limit=100`, STAFF);
+  // The answer once, and the refused attempt of the too-new token (audited too).
   expect(
-    audit.body.items.filter((i: any) => i.loginId === loginId && /feedback/.test(i.action)),
-  ).toHaveLength(1);
+    audit.body.items
+      .filter((i: any) => i.loginId === loginId && /^feedback/.test(i.action))
+      .map((i: any) => [i.action, i.reason])
+      .sort(),
+  ).toEqual([
+    ['feedback', 'me'],
+    ['feedback_refused', 'FEEDBACK.TOKEN_TOO_NEW'],
+  ]);
 });
 
 test('"not me" locks, revokes every session, asks for a new password, publishes login.reported; the IP is then reported_ip for another account', async () => {

@@ -32,11 +32,16 @@ describe('when the mail server accepts connections and never answers', () => {
         .where('channel', '=', 'email')
         .executeTakeFirstOrThrow();
     // SMTP_TIMEOUT_MS is 2 s in these tests: a hung greeting fails the attempt, it does not hang it.
-    await waitUntil(async () => (await emailRow()).attempts >= 2, 20000, 'two timed-out email attempts');
+    // `attempts` counts a claim as it is made, before its connection reaches the server: wait for
+    // both, or the second claim may be seen before its connection is.
+    await waitUntil(
+      async () => (await emailRow()).attempts >= 2 && smtp.hungConnections >= 2,
+      20000,
+      'two email attempts, each connected to the hung server',
+    );
     const waiting = await emailRow();
     expect(waiting.status).toBe('pending');
     expect(waiting.detail).toMatch(/SMTP/);
-    expect(smtp.hungConnections).toBeGreaterThanOrEqual(2);
     expect(smtp.to(emailOf(acc))).toHaveLength(0);
 
     await smtp.resume();
