@@ -5,12 +5,11 @@
  * In throwaway databases and a throwaway vhost: records the logins with login-history's own
  * recording use case (recordLogins, the consumer's transaction: the history facts are computed as
  * in production, written straight into the database instead of arriving through the broker),
- * analyzes the tables (as autovacuum would), starts login-history for its export route, then runs `pnpm replay` on the window as a child
+ * starts login-history (the tables not analyzed since the load: the planner's worst case) for its export route, then runs `pnpm replay` on the window as a child
  * process (against an empty account-guard database: every login is "not decided") and prints its
  * elapsed time and peak RSS (process.resourceUsage().maxRSS). Everything is dropped at the end.
  */
 import { execFile } from 'node:child_process';
-import { sql } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { parseArgs, promisify } from 'node:util';
@@ -94,9 +93,6 @@ async function main() {
       );
       if ((i / BATCH) % 50 === 0) log(`recorded ${i + events.length} logins`);
     }
-    // What autovacuum does to a live table: without statistics the planner takes the export's
-    // keyset chunk for a handful of rows and sorts the rest of the window for each one.
-    await sql`analyze`.execute(lh.db);
     log(`recorded ${LOGINS} logins in ${((Date.now() - t0) / 1000).toFixed(1)} s (setup, not measured)`);
 
     svc = await startLoginHistory(

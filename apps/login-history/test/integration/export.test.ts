@@ -126,6 +126,30 @@ describe('GET /v1/export/logins (SPEC §10 replay)', () => {
     expect(nobody.status).toBe(401);
   });
 
+  test('when a login was recorded before its event data was kept, then its line is partial: history, address, country and client', async () => {
+    const target = expectedOrder()[3];
+    await h.database.db
+      .updateTable('recorded_logins')
+      .set({ event_data: null })
+      .where('login_id', '=', target.correlationid)
+      .execute();
+    const res = await get({ ...window, limit: 10 }, service);
+    const line = linesOf(res.text).find((l) => l.loginEventId === target.correlationid);
+    expect(exportedLogin.parse(line)).toEqual({
+      loginEventId: target.correlationid,
+      recordId: target.data.history.recordId,
+      loggedInAt: target.time,
+      partial: true,
+      data: {
+        accountId: target.data.accountId,
+        ip: target.data.ip,
+        client: { platform: 'pc', version: '1.4.2' },
+        geo: { country: target.data.geo.country },
+        history: target.data.history,
+      },
+    });
+  });
+
   test.each([
     [{ to: to.toISOString() }, 'query.from'],
     [{ from: 'yesterday', to: to.toISOString() }, 'query.from'],
