@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type amqplib from 'amqplib';
 import type { GetMessage } from 'amqplib';
 import { ATTEMPT_HEADER, ERROR_HEADER, REASON_HEADER } from './consumer';
@@ -5,6 +6,8 @@ import { DEAD_LETTER_SUFFIX, retryExchangeName } from './topology';
 import { originalUserHeader } from './trust';
 // `url` here is an AMQP_URL: one broker, or the nodes of a cluster, tried in order until one accepts.
 import { type BrokerUrls, brokerUserOfUrls, connectFirstBroker } from './urls';
+
+const REPLAY_RUN_HEADER = 'x-replay-run';
 
 export interface DeadLetter {
   messageId?: string;
@@ -69,8 +72,22 @@ async function withChannel<T>(url: BrokerUrls, fn: (ch: amqplib.ConfirmChannel) 
 }
 
 /**
+ * Hands back every message this channel holds unacked and waits (up to `timeoutMs`) until the
+ * queue counts at least `expected` ready messages again. A quorum queue applies the return through
+ * its log after the channel has moved on, so without the wait the next reader (a replay right
+ * after a listing) can find the queue briefly empty.
+ */
+async function returnAll(ch: amqplib.ConfirmChannel, queue: string, expected: number, timeoutMs = 5000) {
+  ch.nackAll(true);
+  const deadline = Date.now() + timeoutMs;
+  while ((await ch.checkQueue(queue)).messageCount < expected && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/**
  * Reads up to `limit` dead letters without removing them: the messages are fetched unacked and
- * return to the queue when the channel closes.
+ * handed back before this returns.
  */
 export async function listDeadLetters(
   url: BrokerUrls,
@@ -80,13 +97,14 @@ export async function listDeadLetters(
 ): Promise<DeadLetter[]> {
   const { deadLetterQueue } = deadLetterQueueOf(queue);
   return withChannel(url, async (ch) => {
-    await ch.checkQueue(deadLetterQueue);
+    const before = (await ch.checkQueue(deadLetterQueue)).messageCount;
     const out: DeadLetter[] = [];
     while (out.length < limit) {
       const m = await ch.get(deadLetterQueue, { noAck: false });
       if (!m) break;
       out.push(describe(m, bodyLimit));
     }
+    await returnAll(ch, deadLetterQueue, before);
     return out;
   });
 }
@@ -121,11 +139,21 @@ export async function replayDeadLetters(
     let returned = false;
     ch.on('return', () => (returned = true));
     let replayed = 0;
-    const seen = (await ch.checkQueue(deadLetterQueue)).messageCount;
-    for (let i = 0; i < seen && replayed < limit; i++) {
+    let kept = 0;
+    // Read until the queue is empty rather than up to a count taken first: a count can be short
+    // while another reader's borrowed messages are still on their way back. A copy this run put
+    // back that failed again already (its header names this run) is left for the next run.
+    const run = randomUUID();
+    while (replayed < limit) {
       const m = await ch.get(deadLetterQueue, { noAck: false });
       if (!m) break;
-      if (opts.ids && !opts.ids.includes(idOf(m) ?? '')) continue; // returned on close
+      if (
+        (opts.ids && !opts.ids.includes(idOf(m) ?? '')) ||
+        m.properties.headers?.[REPLAY_RUN_HEADER] === run
+      ) {
+        kept++; // handed back below
+        continue;
+      }
       const {
         [REASON_HEADER]: _r,
         [ERROR_HEADER]: _e,
@@ -139,6 +167,7 @@ export async function replayDeadLetters(
           ...headers,
           ...originalUserHeader(m.properties, self),
           'x-replayed-at': new Date().toISOString(),
+          [REPLAY_RUN_HEADER]: run,
         },
         userId: self,
         persistent: true,
@@ -153,6 +182,7 @@ export async function replayDeadLetters(
       ch.ack(m);
       replayed++;
     }
+    await returnAll(ch, deadLetterQueue, kept);
     return replayed;
   });
 }
