@@ -21,6 +21,24 @@ export interface BatchState {
   settings: Map<string, ProtectionSettings>;
   /** Locks in force, by account id. */
   locks: Map<string, AccountLock>;
+  /** SPEC §8's answers that bear on the batch: see `AnswerKeys`. */
+  answers: FoundAnswers;
+}
+
+/** What of the players' answers to look up: the batch's device keys, ASNs and reported_ip keys. */
+export interface AnswerKeys {
+  deviceKeys: string[];
+  asns: number[];
+  ipKeys: string[];
+}
+
+export interface FoundAnswers {
+  /** Confirmed device keys (among those asked), by account id. */
+  devices: Map<string, Set<string>>;
+  /** Confirmed ASNs (among those asked), by account id. */
+  networks: Map<string, Set<number>>;
+  /** The latest "not me" of each ip key asked about that has one. */
+  reports: Map<string, Date>;
 }
 
 /** A row as json_agg returns it: its timestamps are strings until revived. */
@@ -30,27 +48,46 @@ type JsonAggRow<T> = {
 
 /**
  * What a batch of logins is decided against, in one round trip: the decisions that exist for its
- * login ids, and its accounts' settings and locks. Read after the accounts are locked, so it is
- * what the decisions must see. Each table comes back as one JSON array.
+ * login ids, its accounts' settings and locks, and the players' answers that bear on its logins
+ * (confirmed devices and networks, reported IPs). Read after the accounts are locked, so it is
+ * what the decisions must see. Each table comes back as one JSON array; every list is one array
+ * parameter, so the statement's text is the same whatever the batch.
  */
 export async function readBatchState(
   trx: Trx,
   loginIds: string[],
   accountIds: string[],
+  keys: AnswerKeys,
 ): Promise<BatchState> {
   const { rows } = await sql<{
     decisions: JsonAggRow<DecisionRow>[];
     settings: JsonAggRow<SettingsRow>[];
     locks: JsonAggRow<LockRow>[];
+    devices: { account_id: string; device_key: string }[];
+    networks: { account_id: string; asn: number }[];
+    reports: { ip: string; reported_at: string }[];
   }>`
     select
       (select coalesce(json_agg(d), '[]') from login_decision d where d.login_id = any(${loginIds}::text[])) as decisions,
       (select coalesce(json_agg(s), '[]') from protection_settings s where s.account_id = any(${accountIds}::text[])) as settings,
-      (select coalesce(json_agg(l), '[]') from account_lock l where l.account_id = any(${accountIds}::text[])) as locks
+      (select coalesce(json_agg(l), '[]') from account_lock l where l.account_id = any(${accountIds}::text[])) as locks,
+      (select coalesce(json_agg(json_build_object('account_id', k.account_id, 'device_key', k.device_key)), '[]')
+         from known_device k
+         where k.account_id = any(${accountIds}::text[]) and k.device_key = any(${keys.deviceKeys}::text[])) as devices,
+      (select coalesce(json_agg(json_build_object('account_id', n.account_id, 'asn', n.asn)), '[]')
+         from known_network n
+         where n.account_id = any(${accountIds}::text[]) and n.asn = any(${keys.asns}::bigint[])) as networks,
+      (select coalesce(json_agg(json_build_object('ip', i.ip, 'reported_at', i.reported_at)), '[]')
+         from reported_ip i where i.ip = any(${keys.ipKeys}::text[])) as reports
   `.execute(trx);
   const r = rows[0]!;
   const date = (v: string | null) => (v === null ? null : new Date(v));
+  const answers: FoundAnswers = { devices: new Map(), networks: new Map(), reports: new Map() };
+  for (const d of r.devices) addTo(answers.devices, d.account_id, d.device_key);
+  for (const n of r.networks) addTo(answers.networks, n.account_id, Number(n.asn));
+  for (const i of r.reports) answers.reports.set(i.ip, new Date(i.reported_at));
   return {
+    answers,
     decisions: new Map(
       r.decisions.map((d) => [
         d.login_id,
@@ -72,6 +109,12 @@ export async function readBatchState(
       r.locks.map((l) => [l.account_id, toAccountLock({ ...l, locked_at: new Date(l.locked_at) })]),
     ),
   };
+}
+
+function addTo<T>(map: Map<string, Set<T>>, key: string, value: T): void {
+  const set = map.get(key);
+  if (set) set.add(value);
+  else map.set(key, new Set([value]));
 }
 
 /**

@@ -9,7 +9,7 @@ import { signalThresholds } from '../../config';
 import type { AppContext } from '../context';
 import type { DecidedLogin, DeliveredLogin } from './delivered-login';
 import { decisionToRows } from './decision-to-rows';
-import { withPlayerAnswers } from './player-answers';
+import { answerKeysOf, withPlayerAnswers } from './player-answers';
 
 /**
  * The decision transaction: every account of the batch locked at once, then what exists read
@@ -28,6 +28,7 @@ export async function decideLogins(
     trx,
     logins.map((l) => l.loginId),
     accountIds,
+    answerKeysOf(logins.map((l) => l.facts)),
   );
   const out = new Map<string, DecidedLogin>();
   const existing = state.decisions;
@@ -49,9 +50,9 @@ export async function decideLogins(
     return { settings: state.settings.get(accountId) ?? defaults, lock: lock ? toLockState(lock) : null };
   };
   const decisions = decideInOrder({
-    logins: await withPlayerAnswers(
-      trx,
+    logins: withPlayerAnswers(
       [...fresh.values()].map((l) => l.facts),
+      state.answers,
     ),
     accountOf,
     channelsEnabled: ctx.channelsEnabled,

@@ -1,33 +1,32 @@
-import type { Trx } from '../../data-access/db';
-import { knownDevicesOf, knownNetworksOf } from '../../data-access/known.repository';
-import { latestIpReports } from '../../data-access/reported-ip.repository';
+import type { AnswerKeys, FoundAnswers } from '../../data-access/batch.repository';
+import { ipKey } from '../../data-access/reported-ip.repository';
 import { deviceKey } from '../../domain/known';
 import type { LoginFacts, PlayerAnswers } from '../../domain/types';
 
 /**
- * The players' answers (SPEC §8) that bear on a batch's logins, joined to their facts: the
- * devices and networks each account's player confirmed, and the latest "not me" of each address.
- * One query per table for the whole batch (none when no login has a device id, an ASN). Read in
- * the decision transaction, after the accounts are locked, like the rest of the batch's state.
+ * What of the players' answers (SPEC §8) bears on a batch's logins: the device keys and ASNs
+ * its players may have confirmed, and the addresses that may have been reported "not me".
+ * Read with the rest of the batch's state (readBatchState), in the same round trip.
  */
-export async function withPlayerAnswers(trx: Trx, logins: LoginFacts[]): Promise<LoginFacts[]> {
-  if (logins.length === 0) return logins;
-  const accountIds = [...new Set(logins.map((l) => l.accountId))];
-  const keys = new Map(logins.flatMap((l) => (l.deviceId !== undefined ? [[l, deviceKey(l.deviceId)]] : [])));
-  const asns = [...new Set(logins.flatMap((l) => (l.asn !== undefined ? [l.asn] : [])))];
-  const devices = await knownDevicesOf(trx, accountIds, [...new Set(keys.values())]);
-  const networks = await knownNetworksOf(trx, accountIds, asns);
-  const reports = await latestIpReports(
-    trx,
-    logins.map((l) => l.ip),
-  );
+export function answerKeysOf(logins: LoginFacts[]): AnswerKeys {
+  return {
+    deviceKeys: [
+      ...new Set(logins.flatMap((l) => (l.deviceId !== undefined ? [deviceKey(l.deviceId)] : []))),
+    ],
+    asns: [...new Set(logins.flatMap((l) => (l.asn !== undefined ? [l.asn] : [])))],
+    ipKeys: [...new Set(logins.map((l) => ipKey(l.ip)))],
+  };
+}
+
+/** The answers found, joined to each login's facts (a login without any is returned as it is). */
+export function withPlayerAnswers(logins: LoginFacts[], found: FoundAnswers): LoginFacts[] {
   return logins.map((l) => {
-    const key = keys.get(l);
     const answers: PlayerAnswers = {};
-    const reportedAt = reports.get(l.ip);
+    const reportedAt = found.reports.get(ipKey(l.ip));
     if (reportedAt) answers.ipReportedAt = reportedAt.toISOString();
-    if (key !== undefined && devices.get(l.accountId)?.has(key)) answers.knownDevice = true;
-    if (l.asn !== undefined && networks.get(l.accountId)?.has(l.asn)) answers.knownNetwork = true;
+    if (l.deviceId !== undefined && found.devices.get(l.accountId)?.has(deviceKey(l.deviceId)))
+      answers.knownDevice = true;
+    if (l.asn !== undefined && found.networks.get(l.accountId)?.has(l.asn)) answers.knownNetwork = true;
     return Object.keys(answers).length > 0 ? { ...l, answers } : l;
   });
 }
