@@ -13,7 +13,7 @@
  */
 import { ChildProcess, execFileSync, fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import amqplib from 'amqplib';
@@ -42,6 +42,15 @@ const WINDOW_S = quick ? 8 : 30;
 const FLOOD = quick ? 6000 : 20000;
 const TRIES = quick ? 2 : 4;
 const PREFETCH = Number(process.env.PREFETCH ?? 200);
+/** CPU per message is measured at one fixed rate for both systems, over several windows. */
+const COST_RATE = Number(argValue('--cost-rate') ?? 1000);
+const COST_WINDOWS = quick ? 3 : 5;
+const COST_WINDOW_S = quick ? 8 : 15;
+/** Queues a message crosses: the relay chain's hop1–hop3; SPEC's four events of one login. */
+const RELAY_HOPS = 3;
+const SUITE_HOPS = 4;
+const costOnly = process.argv.includes('--cost-only');
+const LOAD = 'bench (load + observer)';
 const QUEUE_TYPE = process.env.QUEUE_TYPE ?? 'quorum';
 const AMQP_BASE = process.env.BENCH_AMQP_BASE ?? 'amqp://guest:guest@127.0.0.1:5672';
 const PG_BASE = process.env.BENCH_PG_BASE ?? 'postgres://postgres@127.0.0.1:5432';
@@ -199,13 +208,71 @@ async function findMax(sys: System): Promise<{ max: WindowResult; capacity: numb
   return { max: last, capacity, tries };
 }
 
+interface Cost {
+  rate: number;
+  /** Median over the windows: ms of CPU per message, for all processes but the load generator. */
+  msPerMessage: number;
+  /** Lowest and highest window. */
+  spread: [number, number];
+  /** Median per process group (the load generator included, shown apart). */
+  perGroup: Map<string, number>;
+  windows: number;
+  sustained: number;
+  p99: number;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+/**
+ * CPU per message at a fixed rate: each window's CPU seconds of every process (cores × window)
+ * divided by the messages observed in it, the median of several windows.
+ */
+async function measureCost(sys: System, rate: number): Promise<Cost> {
+  const totals: number[] = [];
+  const groups = new Map<string, number[]>();
+  const p99s: number[] = [];
+  let sustained = 0;
+  for (let i = 0; i < COST_WINDOWS; i++) {
+    const r = await runWindow(sys, rate, COST_WINDOW_S);
+    if (r.sustained) sustained++;
+    p99s.push(r.p99);
+    // CPU per message observed: messages per second achieved, not the rate asked for.
+    const per = (cores: number) => (1000 * cores) / r.achieved;
+    let total = 0;
+    for (const [name, u] of r.usage) {
+      groups.set(name, [...(groups.get(name) ?? []), per(u.cores)]);
+      if (name !== LOAD) total += per(u.cores);
+    }
+    totals.push(total);
+    log(
+      `${sys.name}: cost window ${i + 1}/${COST_WINDOWS} at ${rate}/s → ${total.toFixed(3)} ms CPU per message`,
+    );
+  }
+  return {
+    rate,
+    msPerMessage: median(totals),
+    spread: [Math.min(...totals), Math.max(...totals)],
+    perGroup: new Map([...groups].map(([name, xs]) => [name, median(xs)])),
+    windows: COST_WINDOWS,
+    sustained,
+    p99: median(p99s),
+  };
+}
+
 async function rabbitmqctl(...args: string[]) {
   return execFileSync('rabbitmqctl', ['-q', ...args])
     .toString()
     .trim();
 }
 
-async function baseline(vhostUrl: string): Promise<{ max: WindowResult; capacity: number }> {
+async function baseline(
+  vhostUrl: string,
+  costRate: number,
+): Promise<{ max?: WindowResult; capacity?: number; cost: Cost }> {
   const exchange = 'bench.relay';
   const conn = await amqplib.connect(vhostUrl, { noDelay: true });
   const setup = await conn.createChannel();
@@ -255,7 +322,7 @@ async function baseline(vhostUrl: string): Promise<{ max: WindowResult; capacity
         ['relay 1', processTree(relays[0]!.pid!)],
         ['relay 2', processTree(relays[1]!.pid!)],
         ['rabbitmq', pidsOf('rabbitmq', 'beam.smp')],
-        ['bench (load + observer)', [process.pid]],
+        [LOAD, [process.pid]],
       ]),
   };
   try {
@@ -264,17 +331,20 @@ async function baseline(vhostUrl: string): Promise<{ max: WindowResult; capacity
       const r = await runWindow(sys, fixedRate);
       log(`baseline: ${fixedRate}/s → p50 ${r.p50.toFixed(1)} p99 ${r.p99.toFixed(1)} ms`);
       logUsage(r.usage);
-      return { max: r, capacity: fixedRate };
+      return { max: r, capacity: fixedRate, cost: await measureCost(sys, fixedRate) };
     }
+    await runWindow(sys, 200, quick ? 2 : 5); // warm-up
+    const cost = await measureCost(sys, costRate);
+    if (costOnly) return { cost };
     const { max, capacity } = await findMax(sys);
-    return { max, capacity };
+    return { max, capacity, cost };
   } finally {
     relays.forEach((r) => r.kill('SIGTERM'));
     await conn.close();
   }
 }
 
-async function suiteRun(vhostUrl: string, runId: string) {
+async function suiteRun(vhostUrl: string, runId: string, costRate: number) {
   const secret = randomUUID() + randomUUID();
   const dbUrls = {
     'login-history': `${PG_BASE}/bench_login_history_${runId}`,
@@ -348,7 +418,7 @@ async function suiteRun(vhostUrl: string, runId: string) {
           ),
           ['rabbitmq', pidsOf('rabbitmq', 'beam.smp')],
           ['postgres', pidsOf('postgres', 'postgres')],
-          ['bench (load + observer)', [process.pid]],
+          [LOAD, [process.pid]],
         ]),
     };
     // Warm-up: JIT, connection pools, first partitions.
@@ -374,6 +444,8 @@ async function suiteRun(vhostUrl: string, runId: string) {
       logUsage(r.usage);
       return { max: r, capacity: fixedRate, at1000: undefined, half: r, duplicates: tracker.duplicates };
     }
+    const cost = await measureCost(sys, costRate);
+    if (costOnly) return { cost, duplicates: tracker.duplicates };
     const { max, capacity } = await findMax(sys);
     const at1000 = max.rate >= 1000 ? await runWindow(sys, 1000) : undefined;
     if (at1000)
@@ -384,7 +456,7 @@ async function suiteRun(vhostUrl: string, runId: string) {
     log(
       `suite: ${half.rate}/s (half) → p50 ${half.p50.toFixed(1)} p95 ${half.p95.toFixed(1)} p99 ${half.p99.toFixed(1)} ms`,
     );
-    return { max, capacity, at1000, half, duplicates: tracker.duplicates };
+    return { max, capacity, at1000, half, cost, duplicates: tracker.duplicates };
   } finally {
     await conn.close().catch(() => undefined);
     await suite?.stop();
@@ -439,6 +511,33 @@ const fmt = (n: number | undefined, d = 0) =>
     ? '–'
     : n.toLocaleString('en', { maximumFractionDigits: d, minimumFractionDigits: d });
 
+/** The cost section: CPU per message at one fixed rate, the relay chain's per hop, their ratio. */
+function costTable(relay: Cost, suite?: Cost): string[] {
+  const perHop = relay.msPerMessage / RELAY_HOPS;
+  const floor = SUITE_HOPS * perHop;
+  const ms = (n: number | undefined) => (n === undefined ? '–' : fmt(n, 3));
+  const noise = (c: Cost) =>
+    `${ms(c.spread[0])}–${ms(c.spread[1])} over ${c.windows} windows of ${COST_WINDOW_S} s, ${c.sustained} of ${c.windows} sustained, p99 ${fmt(c.p99, 0)} ms`;
+  const names = [...new Set([...relay.perGroup.keys(), ...(suite?.perGroup.keys() ?? [])])].filter(
+    (n) => n !== LOAD,
+  );
+  return [
+    `CPU per message at a fixed ${fmt(relay.rate)}/s (the median of ${relay.windows} windows; every process on the box but the load generator, which is shown apart):`,
+    '',
+    '| ms of CPU | relay chain, per message (3 hops) | suite, per login (4 hops) |',
+    '|---|---|---|',
+    ...names.map((n) => `| ${n} | ${ms(relay.perGroup.get(n))} | ${ms(suite?.perGroup.get(n))} |`),
+    `| **all but the load generator** | **${ms(relay.msPerMessage)}** (${ms(perHop)} per hop) | **${ms(suite?.msPerMessage)}** |`,
+    `| load generator + observer (apart) | ${ms(relay.perGroup.get(LOAD))} | ${ms(suite?.perGroup.get(LOAD))} |`,
+    `| window to window | ${noise(relay)} | ${suite ? noise(suite) : '–'} |`,
+    '',
+    suite
+      ? `**Cost ratio: ${fmt(suite.msPerMessage / floor, 2)}** — the suite's ${ms(suite.msPerMessage)} ms per login against the broker's floor for four hops, 4 × ${ms(perHop)} = ${ms(floor)} ms.`
+      : '',
+    '',
+  ];
+}
+
 async function main() {
   const runId = `${Date.now().toString(36)}_${randomUUID().slice(0, 6)}`;
   const vhost = `bench_${runId}`;
@@ -452,17 +551,25 @@ async function main() {
     );
     if (process.argv.includes('--suite-only')) {
       // Development: the suite's windows alone, no baseline, nothing written.
-      const suite = await suiteRun(vhostUrl, runId);
-      log(`suite max sustained ${suite.max.rate}/s (p99 ${suite.max.p99.toFixed(1)} ms)`);
-      logUsage(suite.max.usage);
+      const suite = await suiteRun(vhostUrl, runId, COST_RATE);
+      if (suite.max) {
+        log(`suite max sustained ${suite.max.rate}/s (p99 ${suite.max.p99.toFixed(1)} ms)`);
+        logUsage(suite.max.usage);
+      }
       return;
     }
-    const base = await baseline(vhostUrl);
+    const base = await baseline(vhostUrl, COST_RATE);
     if (process.argv.includes('--baseline-only')) {
-      log(`baseline max sustained ${base.max.rate}/s (p99 ${base.max.p99.toFixed(1)} ms)`);
+      if (base.max) log(`baseline max sustained ${base.max.rate}/s (p99 ${base.max.p99.toFixed(1)} ms)`);
+      process.stdout.write('\n' + costTable(base.cost).join('\n') + '\n');
       return;
     }
-    const suite = await suiteRun(vhostUrl, runId);
+    const suite = await suiteRun(vhostUrl, runId, COST_RATE);
+    if (costOnly || !suite.max || !base.max) {
+      // Development: the cost windows alone, printed, nothing written.
+      process.stdout.write('\n' + costTable(base.cost, suite.cost).join('\n') + '\n');
+      return;
+    }
     const lookups = await geoipLookups();
     const v = versions();
     const ratio = suite.max.rate / base.max.rate;
@@ -495,6 +602,11 @@ async function main() {
       ...usageRows,
       '',
       `Baseline CPU at its max: ${baseUsage}.`,
+      '',
+      '## Cost per login',
+      '',
+      ...costTable(base.cost, suite.cost),
+      readFileSync(path.join(__dirname, 'findings.md'), 'utf8').trim(),
       '',
     ].join('\n');
     process.stdout.write('\n' + md + '\n');
