@@ -552,6 +552,12 @@ async function main() {
     if (process.argv.includes('--suite-only')) {
       // Development: the suite's windows alone, no baseline, nothing written.
       const suite = await suiteRun(vhostUrl, runId, COST_RATE);
+      if (suite.cost) {
+        const parts = [...suite.cost.perGroup].map(([n, v]) => `${n} ${fmt(v, 3)}`).join(', ');
+        log(
+          `suite cost ${fmt(suite.cost.msPerMessage, 3)} ms per login (${parts}); windows ${fmt(suite.cost.spread[0], 3)}–${fmt(suite.cost.spread[1], 3)}`,
+        );
+      }
       if (suite.max) {
         log(`suite max sustained ${suite.max.rate}/s (p99 ${suite.max.p99.toFixed(1)} ms)`);
         logUsage(suite.max.usage);

@@ -146,6 +146,9 @@ const invalid: Record<MessageType, [unknown, RegExp][]> = {
     [{ ...login, ip: 'not-an-ip' }, /data\.ip/],
     [{ ...login, ip: '256.1.1.1' }, /data\.ip/],
     [{ ...login, ip: 'fe80::1%eth0' }, /data\.ip/],
+    [{ ...login, ip: '::@1\\' }, /data\.ip/],
+    [{ ...login, ip: '::1\n' }, /data\.ip/],
+    [{ ...login, ip: '1.2.3.4.5' }, /data\.ip/],
     [{ ...login, accountId: '' }, /data\.accountId/],
     [{ ...login, accountId: 'x'.repeat(65) }, /data\.accountId/],
     [{ ...login, accountId: 'acc\u0000' }, /data\.accountId/],
@@ -296,5 +299,13 @@ describe('event contracts', () => {
     expect(followUpId(first.id, 'player.message', 'email')).not.toBe(
       followUpId(first.id, 'player.message', 'sms'),
     );
+  });
+
+  test('a follow-up id is the UUID v5 of "<login id>/<type>[/<qualifier>]" (UTF-8) in the fixed namespace', () => {
+    // Pinned: ids stored and published by earlier versions must come out the same.
+    expect(followUpId('6d1c1e9b-1a2b-4c3d-9e8f-0123456789ab', 'login.geo-resolved')).toBe(
+      '2da3f24b-0975-5ace-971f-5e94fa3b3ae8',
+    );
+    expect(followUpId('é', 'ü', 'x')).toBe('8c3e425b-9ea0-508b-a33f-b2db0c2eabfc');
   });
 });
