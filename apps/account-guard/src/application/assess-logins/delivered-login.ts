@@ -28,7 +28,10 @@ export function toDeliveredLogin(
   return {
     loginId,
     event,
-    log: item.ctx.log,
+    // The item's child logger is made on first use: most logins log nothing.
+    get log() {
+      return item.ctx.log;
+    },
     facts: {
       loginId,
       accountId: data.accountId,

@@ -60,6 +60,8 @@ function report(ctx: AppContext, login: DeliveredLogin, { decision, actions, cre
       ctx.metrics.notifications.inc({ channel: a.channel ?? 'unknown', outcome: 'skipped' });
     if (a.status === 'shadow') ctx.metrics.shadowActions.inc({ type: a.type, channel: a.channel ?? 'none' });
   }
+  // Asking the parent first keeps a warn-level deployment from building a child logger per login.
+  if (!ctx.logger.isLevelEnabled('info')) return;
   login.log.info(
     {
       verdict: decision.verdict,
