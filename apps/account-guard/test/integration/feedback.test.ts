@@ -27,7 +27,11 @@ describe("the player's answers to a login notice (SPEC §8)", () => {
    * A suspicious login (JP, home KR) from a device and a network, the player told about it by
    * email and SMS.
    */
-  async function noticed(acc: string, policy: Policy = 'notify', more: { time?: string } = {}) {
+  async function noticed(
+    acc: string,
+    policy: Policy = 'notify',
+    { asn = 64500, ...more }: { time?: string; asn?: number } = {},
+  ) {
     await h.protect(acc, policy);
     const before = { mails: h.smtp!.to(emailOf(acc)).length, sms: h.twilio.to(phoneFor(acc)).length };
     const login = loginRecorded({
@@ -35,7 +39,7 @@ describe("the player's answers to a login notice (SPEC §8)", () => {
       country: 'JP',
       ip: '203.0.113.45',
       deviceId: `device-of-${acc}`,
-      geo: { asn: 64500 },
+      geo: { asn },
       ...more,
     });
     await h.publish(login);
@@ -182,6 +186,31 @@ describe("the player's answers to a login notice (SPEC §8)", () => {
     const json = await answerLink(emailToken, 'me', ip);
     expect(json.status).toBe(409);
     expect(json.body.error.code).toBe('FEEDBACK.TOKEN_USED');
+  });
+
+  test('when the login came from a 4-byte ASN above 2^31, then it is judged, and "it was me" makes that network known', async () => {
+    // AS4200000001: private use (RFC 6996), as a game's own VPN or a carrier's inner network shows up.
+    const asn = 4_200_000_001;
+    const acc = accountIdFor('asn32');
+    const { loginId, smsToken } = await noticed(acc, 'notify', { asn });
+    const res = await answerLink(smsToken, 'me');
+    expect(res.status).toBe(200);
+    expect(res.body.effects).toMatchObject({ knownDevice: true, knownNetwork: true });
+    const networks = await h.db.db
+      .selectFrom('known_network')
+      .select(['asn', 'login_id'])
+      .where('account_id', '=', acc)
+      .execute();
+    expect(networks).toEqual([{ asn, login_id: loginId }]);
+
+    const next = loginRecorded({ accountId: acc, country: 'JP', deviceId: 'another-device', geo: { asn } });
+    await h.publish(next);
+    const assessed = (await h.assessed(next.correlationid!)).data;
+    expect(assessed.signals).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ code: 'confirmed_by_player', detail: { device: false, network: true } }),
+      ]),
+    );
   });
 
   test('when the player answers "it was me", then the country gets a travel pass and the next login from there is not suspicious', async () => {
