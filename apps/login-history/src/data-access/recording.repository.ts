@@ -1,5 +1,5 @@
 import { QueryCreator, Transaction, sql } from 'kysely';
-import { withWrite } from '@account-security/shared';
+import { insertRows, withWrite } from '@account-security/shared';
 import type { DB } from './tables';
 import { featureKey } from '../domain/features';
 import type { Place } from '../domain/features';
@@ -217,6 +217,59 @@ export async function findLatestBefore(
   return out;
 }
 
+const RECORDED_COLUMNS = {
+  login_id: 'text',
+  account_id: 'text',
+  logged_in_at: 'timestamptz',
+  record_id: 'uuid',
+  country: 'text',
+  new_country: 'boolean',
+  previous_logged_in_at: 'timestamptz',
+  previous_ip: 'inet',
+  previous_country: 'text',
+  history: 'json',
+  event_data: 'jsonb',
+} as const;
+const LATEST_COLUMNS = {
+  account_id: 'text',
+  logged_in_at: 'timestamptz',
+  record_id: 'uuid',
+  ip: 'inet',
+  country: 'text',
+  latitude: 'double precision',
+  longitude: 'double precision',
+  location_source: 'text',
+} as const;
+const COUNTRY_COLUMNS = {
+  account_id: 'text',
+  country: 'text',
+  first_logged_in_at: 'timestamptz',
+  first_record_id: 'uuid',
+  last_logged_in_at: 'timestamptz',
+} as const;
+const ACCOUNT_FEATURE_COLUMNS = {
+  account_id: 'text',
+  kind: 'text',
+  value: 'text',
+  count: 'bigint',
+  first_seen_at: 'timestamptz',
+  last_seen_at: 'timestamptz',
+} as const;
+const GLOBAL_FEATURE_COLUMNS = { kind: 'text', value: 'text', count: 'bigint' } as const;
+const LOGIN_COLUMNS = {
+  account_id: 'text',
+  logged_in_at: 'timestamptz',
+  id: 'uuid',
+  login_id: 'text',
+  ip: 'inet',
+  country: 'text',
+  client_platform: 'text',
+  client_version: 'text',
+  latitude: 'double precision',
+  longitude: 'double precision',
+  location_source: 'text',
+} as const;
+
 /**
  * Writes a batch's recording in one statement (one round trip): the idempotency rows with their
  * facts, the logins, and the summaries the plan changed (the caller holds the accounts' locks).
@@ -230,7 +283,9 @@ export async function writeRecording(
 ): Promise<void> {
   if (rows.length === 0) return;
   let q: QueryCreator<DB> = withWrite<DB>(trx, 'recorded', (qc) =>
-    qc.insertInto('recorded_logins').values(
+    insertRows(
+      qc,
+      'recorded_logins',
       rows.map(({ login, facts, eventData }) => ({
         login_id: login.loginId,
         account_id: login.accountId,
@@ -244,110 +299,113 @@ export async function writeRecording(
         history: facts.extra ? JSON.stringify(facts.extra) : null,
         event_data: eventData ? JSON.stringify(eventData) : null,
       })),
+      RECORDED_COLUMNS,
     ),
   );
   if (plan.latest.size > 0) {
     q = withWrite<DB>(q, 'latest', (qc) =>
-      qc
-        .insertInto('account_last_logins')
-        .values(
-          [...plan.latest].map(([accountId, l]) => ({
-            account_id: accountId,
-            logged_in_at: l.loggedInAt,
-            record_id: l.recordId,
-            ip: l.ip,
-            country: l.country,
-            latitude: l.place?.latitude ?? null,
-            longitude: l.place?.longitude ?? null,
-            location_source: l.place?.source ?? null,
-          })),
-        )
-        .onConflict((oc) =>
-          oc.column('account_id').doUpdateSet((eb) => ({
-            logged_in_at: eb.ref('excluded.logged_in_at'),
-            record_id: eb.ref('excluded.record_id'),
-            ip: eb.ref('excluded.ip'),
-            country: eb.ref('excluded.country'),
-            latitude: eb.ref('excluded.latitude'),
-            longitude: eb.ref('excluded.longitude'),
-            location_source: eb.ref('excluded.location_source'),
-          })),
-        ),
+      insertRows(
+        qc,
+        'account_last_logins',
+        [...plan.latest].map(([accountId, l]) => ({
+          account_id: accountId,
+          logged_in_at: l.loggedInAt,
+          record_id: l.recordId,
+          ip: l.ip,
+          country: l.country,
+          latitude: l.place?.latitude ?? null,
+          longitude: l.place?.longitude ?? null,
+          location_source: l.place?.source ?? null,
+        })),
+        LATEST_COLUMNS,
+      ).onConflict((oc) =>
+        oc.column('account_id').doUpdateSet((eb) => ({
+          logged_in_at: eb.ref('excluded.logged_in_at'),
+          record_id: eb.ref('excluded.record_id'),
+          ip: eb.ref('excluded.ip'),
+          country: eb.ref('excluded.country'),
+          latitude: eb.ref('excluded.latitude'),
+          longitude: eb.ref('excluded.longitude'),
+          location_source: eb.ref('excluded.location_source'),
+        })),
+      ),
     );
   }
   if (plan.countries.length > 0) {
     q = withWrite<DB>(q, 'countries', (qc) =>
-      qc
-        .insertInto('account_countries')
-        .values(
-          plan.countries.map(({ accountId, country, seen }) => ({
-            account_id: accountId,
-            country,
-            first_logged_in_at: seen.first.loggedInAt,
-            first_record_id: seen.first.recordId,
-            last_logged_in_at: seen.lastLoggedInAt,
-          })),
-        )
-        .onConflict((oc) =>
-          oc.columns(['account_id', 'country']).doUpdateSet((eb) => ({
-            first_logged_in_at: eb.ref('excluded.first_logged_in_at'),
-            first_record_id: eb.ref('excluded.first_record_id'),
-            last_logged_in_at: eb.ref('excluded.last_logged_in_at'),
-          })),
-        ),
+      insertRows(
+        qc,
+        'account_countries',
+        plan.countries.map(({ accountId, country, seen }) => ({
+          account_id: accountId,
+          country,
+          first_logged_in_at: seen.first.loggedInAt,
+          first_record_id: seen.first.recordId,
+          last_logged_in_at: seen.lastLoggedInAt,
+        })),
+        COUNTRY_COLUMNS,
+      ).onConflict((oc) =>
+        oc.columns(['account_id', 'country']).doUpdateSet((eb) => ({
+          first_logged_in_at: eb.ref('excluded.first_logged_in_at'),
+          first_record_id: eb.ref('excluded.first_record_id'),
+          last_logged_in_at: eb.ref('excluded.last_logged_in_at'),
+        })),
+      ),
     );
   }
   if (plan.accountFeatures.length > 0) {
     q = withWrite<DB>(q, 'account_features', (qc) =>
-      qc
-        .insertInto('account_features')
-        .values(
-          plan.accountFeatures.map((f) => ({
-            account_id: f.accountId,
-            kind: f.kind,
-            value: f.value,
-            count: f.count,
-            first_seen_at: f.firstSeenAt,
-            last_seen_at: f.lastSeenAt,
-          })),
-        )
-        .onConflict((oc) =>
-          oc.columns(['account_id', 'kind', 'value']).doUpdateSet({
-            count: sql`account_features.count + excluded.count`,
-            first_seen_at: sql`least(account_features.first_seen_at, excluded.first_seen_at)`,
-            last_seen_at: sql`greatest(account_features.last_seen_at, excluded.last_seen_at)`,
-          }),
-        ),
+      insertRows(
+        qc,
+        'account_features',
+        plan.accountFeatures.map((f) => ({
+          account_id: f.accountId,
+          kind: f.kind,
+          value: f.value,
+          count: f.count,
+          first_seen_at: f.firstSeenAt,
+          last_seen_at: f.lastSeenAt,
+        })),
+        ACCOUNT_FEATURE_COLUMNS,
+      ).onConflict((oc) =>
+        oc.columns(['account_id', 'kind', 'value']).doUpdateSet({
+          count: sql`account_features.count + excluded.count`,
+          first_seen_at: sql`least(account_features.first_seen_at, excluded.first_seen_at)`,
+          last_seen_at: sql`greatest(account_features.last_seen_at, excluded.last_seen_at)`,
+        }),
+      ),
     );
   }
   if (plan.globalFeatures.length > 0) {
     // Rows of everyone's counts are shared by concurrent batches: an INSERT takes its row locks in
-    // VALUES order, and every batch lists them sorted by (kind, value), so none waits in a cycle.
+    // row order, and every batch lists them sorted by (kind, value), so none waits in a cycle.
     q = withWrite<DB>(q, 'global_features', (qc) =>
-      qc
-        .insertInto('global_features')
-        .values(plan.globalFeatures.map((f) => ({ kind: f.kind, value: f.value, count: f.count })))
-        .onConflict((oc) =>
-          oc.columns(['kind', 'value']).doUpdateSet({ count: sql`global_features.count + excluded.count` }),
-        ),
+      insertRows(
+        qc,
+        'global_features',
+        plan.globalFeatures.map((f) => ({ kind: f.kind, value: f.value, count: f.count })),
+        GLOBAL_FEATURE_COLUMNS,
+      ).onConflict((oc) =>
+        oc.columns(['kind', 'value']).doUpdateSet({ count: sql`global_features.count + excluded.count` }),
+      ),
     );
   }
-  await q
-    .insertInto('logins')
-    .values(
-      rows.map(({ login, platform, version }) => ({
-        account_id: login.accountId,
-        logged_in_at: login.loggedInAt,
-        id: login.recordId,
-        login_id: login.loginId,
-        ip: login.ip,
-        country: login.country,
-        client_platform: platform,
-        client_version: version,
-        latitude: login.place?.latitude ?? null,
-        longitude: login.place?.longitude ?? null,
-        location_source: login.place?.source ?? null,
-      })),
-    )
-    .execute();
+  await insertRows(
+    q,
+    'logins',
+    rows.map(({ login, platform, version }) => ({
+      account_id: login.accountId,
+      logged_in_at: login.loggedInAt,
+      id: login.recordId,
+      login_id: login.loginId,
+      ip: login.ip,
+      country: login.country,
+      client_platform: platform,
+      client_version: version,
+      latitude: login.place?.latitude ?? null,
+      longitude: login.place?.longitude ?? null,
+      location_source: login.place?.source ?? null,
+    })),
+    LOGIN_COLUMNS,
+  ).execute();
 }

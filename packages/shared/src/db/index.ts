@@ -8,6 +8,7 @@ import {
   Migrator,
   PostgresDialect,
   QueryCreator,
+  InsertResult,
   sql,
 } from 'kysely';
 import { Pool, types } from 'pg';
@@ -146,4 +147,40 @@ export function withWrite<DB>(
   write: (qc: QueryCreator<DB>) => InsertQueryBuilder<DB, any, any>,
 ): QueryCreator<DB> {
   return q.with(name, write as never) as unknown as QueryCreator<DB>;
+}
+
+/** Postgres element types a batch's column can be sent as (one array parameter per column). */
+export type ColumnType =
+  | 'text'
+  | 'uuid'
+  | 'inet'
+  | 'timestamptz'
+  | 'boolean'
+  | 'smallint'
+  | 'integer'
+  | 'bigint'
+  | 'double precision'
+  | 'json'
+  | 'jsonb';
+
+/**
+ * INSERT a batch's rows as `insert into t (a, b, …) select * from unnest($1::text[], $2::uuid[], …)`:
+ * one array parameter per column. Unlike a multi-row VALUES list (one parameter per cell), the
+ * statement's text is the same for every batch size, so Postgres parses a handful of parameters,
+ * not hundreds, and the client builds and sends a dozen values instead of a node per cell. Rows
+ * come out in array order, so a batch that sorts its rows still takes their row locks in that
+ * order. JSON columns take strings (or objects, which pg serialises).
+ */
+export function insertRows<DB, T extends keyof DB & string, R extends Record<string, unknown>>(
+  qc: QueryCreator<DB>,
+  table: T,
+  rows: readonly R[],
+  columns: { readonly [K in keyof R]: ColumnType },
+): InsertQueryBuilder<DB, T, InsertResult> {
+  const names = Object.keys(columns) as (keyof R & string)[];
+  const arrays = names.map((name) => sql`${rows.map((r) => r[name] ?? null)}::${sql.raw(columns[name])}[]`);
+  return qc
+    .insertInto(table)
+    .columns(names as never)
+    .expression(sql`select * from unnest(${sql.join(arrays)})` as never);
 }
