@@ -7,6 +7,7 @@ export { queueArgumentsCheck } from './readiness';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import { SpanKind, currentTraceparent, inSpan, publishParent } from '../tracing';
+import { coalesceSocketWrites } from './coalesce-writes';
 import { attachInternals } from './internals';
 import { publishProperties } from './properties';
 import {
@@ -51,6 +52,7 @@ export interface Broker {
 }
 
 export function connectBroker(opts: BrokerOptions): Broker {
+  coalesceSocketWrites();
   const { logger, metrics } = opts;
   const urls = parseBrokerUrls(opts.url);
   // amqp-connection-manager reconnects by itself, re-runs each channel's setup (our topology),
