@@ -175,7 +175,8 @@ export function insertRows<DB, T extends keyof DB & string, R extends Record<str
   qc: QueryCreator<DB>,
   table: T,
   rows: readonly R[],
-  columns: { readonly [K in keyof R]: ColumnType },
+  /** Every key a column of `table` (a misspelt one does not compile), with its element type. */
+  columns: { readonly [K in keyof R]: K extends keyof DB[T] ? ColumnType : never },
 ): InsertQueryBuilder<DB, T, InsertResult> {
   const names = Object.keys(columns) as (keyof R & string)[];
   const arrays = names.map((name) => sql`${rows.map((r) => r[name] ?? null)}::${sql.raw(columns[name])}[]`);

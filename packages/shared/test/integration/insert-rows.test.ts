@@ -165,6 +165,13 @@ describe('insertRows', () => {
     ]);
   });
 
+  it('does not compile a column the table lacks (and Postgres would refuse it)', async () => {
+    // pnpm typecheck fails if this line ever compiles: then the directive is unused.
+    // @ts-expect-error 'nmae' is not a column of rows
+    const q = insertRows(qc(), 'rows', [{ n: 9, nmae: 'x' }], { n: 'integer', nmae: 'text' });
+    await expect(q.execute()).rejects.toThrow(/column "nmae" of relation "rows" does not exist/);
+  });
+
   it('writes nothing for an empty batch', async () => {
     await insertRows(qc(), 'rows', [] as DB['rows'][], COLUMNS).execute();
     expect(await read()).toEqual([]);
