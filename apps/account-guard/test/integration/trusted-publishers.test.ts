@@ -96,7 +96,12 @@ describe('account-guard with TRUSTED_PUBLISHERS on', () => {
     await publishRaw(urlAs('login-history', vhost.name), EVENTS_EXCHANGE, LOGIN_RECORDED, real, {
       userId: 'login-history',
     });
-    await waitUntil(() => about('session.kick', acc).length === 1, 20000, 'the real login kicked');
+    // The kick is confirmed before login.assessed is published: wait for both.
+    await waitUntil(
+      () => about('session.kick', acc).length === 1 && about('login.assessed', acc).length === 1,
+      20000,
+      'the real login kicked and assessed',
+    );
     const [assessed] = about('login.assessed', acc);
     expect(assessed!.body.data).toMatchObject({
       loginEventId: real.correlationid,
